@@ -1,0 +1,14 @@
+/*
+ * libepsos - eHDSI / epSOS cross-border health documents in C.
+ * SPDX-License-Identifier: MIT
+ *
+ * The umbrella header: include this one.
+ */
+#ifndef EPSOS_H
+#define EPSOS_H
+
+#include "epsos/common.h"
+#include "epsos/context.h"
+#include "epsos/doc.h"
+
+#endif /* EPSOS_H */

@@ -1,0 +1,910 @@
+/*
+ * libepsos - corpus acceptance test.
+ * SPDX-License-Identifier: MIT
+ *
+ * Every *.xml file under <corpus>/samples is parsed with libepsos and, as an
+ * independent oracle, with libxml2 directly.  The oracle computes the kind
+ * and generation of each document from the rules of the API brief and reads
+ * every header field with its own table of XPath expressions (below, written
+ * from the CDA paths of the brief, not from the library's template table);
+ * counts and values must match what the typed getters of libepsos return,
+ * recursively through every nested item (patient, authors, ..., sections).
+ *
+ * Corpus root: $EPSOS_CORPUS (a directory holding samples/), else
+ * $top_srcdir/../shared/corpus, else TOP_SRCDIR/../shared/corpus (compile
+ * time), else $srcdir/../../shared/corpus.  No corpus: exit 77 (skipped).
+ */
+#define _XOPEN_SOURCE 700
+
+#include <check.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include <epsos.h>
+
+#define NS_HL7   "urn:hl7-org:v3"
+#define NS_PHARM "urn:hl7-org:pharm"
+#define NS_EPSOS "urn:epsos-org:ep:medication"
+#define OID_BASE "1.3.6.1.4.1.12559.11.10.1.3.1."
+
+/* ------------------------------------------------------------------------ */
+/* The oracle's own field table: XPath relative to the item's element.       */
+
+typedef struct {
+    int32_t     field;
+    const char *name;       /* for messages */
+    int32_t     type;       /* EPSOS_T_* */
+    int32_t     child_kind; /* for EPSOS_T_ITEM */
+    const char *xpath;
+} ofield;
+
+#define F(f, t, x)     { EPSOS_F_##f, #f, EPSOS_T_##t, 0, x }
+#define I(f, k, x)     { EPSOS_F_##f, #f, EPSOS_T_ITEM, EPSOS_KIND_##k, x }
+
+static const ofield o_header[] = {
+    F(TEMPLATE_ID, II, "h:templateId"),
+    F(REALM, CS, "h:realmCode"),
+    F(ID, II, "h:id"),
+    F(CODE, CD, "h:code"),
+    F(TITLE, TEXT, "h:title"),
+    F(EFFECTIVE_TIME, TS, "h:effectiveTime"),
+    F(CONFIDENTIALITY, CD, "h:confidentialityCode"),
+    F(LANGUAGE, CS, "h:languageCode"),
+    F(SET_ID, II, "h:setId"),
+    F(VERSION_NUMBER, TEXT, "h:versionNumber/@value"),
+    I(PATIENT, PATIENT, "h:recordTarget/h:patientRole"),
+    I(AUTHOR, AUTHOR, "h:author"),
+    I(CUSTODIAN, ORGANIZATION,
+      "h:custodian/h:assignedCustodian/h:representedCustodianOrganization"),
+    I(LEGAL_AUTHENTICATOR, LEGAL_AUTHENTICATOR, "h:legalAuthenticator"),
+    I(CONTACT, CONTACT, "h:participant"),
+    F(ORDER_ID, II, "h:inFulfillmentOf/h:order/h:id"),
+    F(SERVICE_START, TS, "h:documentationOf/h:serviceEvent/h:effectiveTime/h:low"),
+    F(SERVICE_END, TS, "h:documentationOf/h:serviceEvent/h:effectiveTime/h:high"),
+    F(PARENT_DOCUMENT_ID, II, "h:relatedDocument/h:parentDocument/h:id"),
+    I(SECTION, SECTION, "h:component/h:structuredBody/h:component/h:section"),
+};
+
+static const ofield o_patient[] = {
+    F(ID, II, "h:id"),
+    I(ADDRESS, ADDRESS, "h:addr"),
+    F(TELECOM, TEL, "h:telecom"),
+    I(NAME, NAME, "h:patient/h:name"),
+    F(GENDER, CD, "h:patient/h:administrativeGenderCode"),
+    F(BIRTH_TIME, TS, "h:patient/h:birthTime"),
+    I(GUARDIAN, GUARDIAN, "h:patient/h:guardian"),
+    F(COMM_LANGUAGE, CS, "h:patient/h:languageCommunication/h:languageCode"),
+};
+
+static const ofield o_author[] = {
+    F(FUNCTION_CODE, CD, "h:functionCode"),
+    F(TIME, TS, "h:time"),
+    F(ID, II, "h:assignedAuthor/h:id"),
+    F(CODE, CD, "h:assignedAuthor/h:code"),
+    I(ADDRESS, ADDRESS, "h:assignedAuthor/h:addr"),
+    F(TELECOM, TEL, "h:assignedAuthor/h:telecom"),
+    I(NAME, NAME, "h:assignedAuthor/h:assignedPerson/h:name"),
+    F(DEVICE_CODE, CD, "h:assignedAuthor/h:assignedAuthoringDevice/h:code"),
+    F(DEVICE_MODEL, TEXT,
+      "h:assignedAuthor/h:assignedAuthoringDevice/h:manufacturerModelName"),
+    F(DEVICE_SOFTWARE, TEXT, "h:assignedAuthor/h:assignedAuthoringDevice/h:softwareName"),
+    I(ORGANIZATION, ORGANIZATION, "h:assignedAuthor/h:representedOrganization"),
+};
+
+static const ofield o_organization[] = {
+    F(ID, II, "h:id"),
+    F(ORGANIZATION_NAME, TEXT, "h:name"),
+    F(TELECOM, TEL, "h:telecom"),
+    I(ADDRESS, ADDRESS, "h:addr"),
+};
+
+static const ofield o_legal[] = {
+    F(TIME, TS, "h:time"),
+    F(SIGNATURE_CODE, CS, "h:signatureCode"),
+    F(ID, II, "h:assignedEntity/h:id"),
+    F(CODE, CD, "h:assignedEntity/h:code"),
+    I(ADDRESS, ADDRESS, "h:assignedEntity/h:addr"),
+    F(TELECOM, TEL, "h:assignedEntity/h:telecom"),
+    I(NAME, NAME, "h:assignedEntity/h:assignedPerson/h:name"),
+    I(ORGANIZATION, ORGANIZATION, "h:assignedEntity/h:representedOrganization"),
+};
+
+static const ofield o_contact[] = {
+    F(FUNCTION_CODE, CD, "h:functionCode"),
+    F(TIME, TS, "h:time"),
+    F(CLASS_CODE, TEXT, "h:associatedEntity/@classCode"),
+    F(ID, II, "h:associatedEntity/h:id"),
+    F(CODE, CD, "h:associatedEntity/h:code"),
+    I(ADDRESS, ADDRESS, "h:associatedEntity/h:addr"),
+    F(TELECOM, TEL, "h:associatedEntity/h:telecom"),
+    I(NAME, NAME, "h:associatedEntity/h:associatedPerson/h:name"),
+    I(ORGANIZATION, ORGANIZATION, "h:associatedEntity/h:scopingOrganization"),
+};
+
+static const ofield o_guardian[] = {
+    F(ID, II, "h:id"),
+    F(CODE, CD, "h:code"),
+    I(ADDRESS, ADDRESS, "h:addr"),
+    F(TELECOM, TEL, "h:telecom"),
+    I(NAME, NAME, "h:guardianPerson/h:name"),
+    I(ORGANIZATION, ORGANIZATION, "h:guardianOrganization"),
+};
+
+static const ofield o_name[] = {
+    F(USE, TEXT, "@use"),
+    F(PREFIX, TEXT, "h:prefix"),
+    F(GIVEN, TEXT, "h:given"),
+    F(FAMILY, TEXT, "h:family"),
+    F(SUFFIX, TEXT, "h:suffix"),
+};
+
+static const ofield o_address[] = {
+    F(USE, TEXT, "@use"),
+    F(STREET, TEXT, "h:streetAddressLine"),
+    F(HOUSE_NUMBER, TEXT, "h:houseNumber"),
+    F(STREET_NAME, TEXT, "h:streetName"),
+    F(CITY, TEXT, "h:city"),
+    F(POSTAL_CODE, TEXT, "h:postalCode"),
+    F(STATE, TEXT, "h:state"),
+    F(COUNTRY, TEXT, "h:country"),
+};
+
+static const ofield o_section[] = {
+    F(TEMPLATE_ID, II, "h:templateId"),
+    F(ID, II, "h:id"),
+    F(CODE, CD, "h:code"),
+    F(TITLE, TEXT, "h:title"),
+    I(SECTION, SECTION, "h:component/h:section"),
+};
+
+#undef F
+#undef I
+
+typedef struct {
+    int32_t       kind;
+    const char   *name;
+    const ofield *fields;
+    size_t        nfields;
+} okind;
+
+#define K(k, t) { EPSOS_KIND_##k, #k, t, sizeof t / sizeof t[0] }
+static const okind o_kinds[] = {
+    K(HEADER, o_header), K(PATIENT, o_patient), K(AUTHOR, o_author),
+    K(ORGANIZATION, o_organization), K(LEGAL_AUTHENTICATOR, o_legal),
+    K(CONTACT, o_contact), K(GUARDIAN, o_guardian), K(NAME, o_name),
+    K(ADDRESS, o_address), K(SECTION, o_section),
+};
+#undef K
+
+static const okind *okind_of(int32_t kind)
+{
+    for (size_t i = 0; i < sizeof o_kinds / sizeof o_kinds[0]; i++)
+        if (o_kinds[i].kind == kind)
+            return &o_kinds[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Mismatch collection and totals.                                           */
+
+#define MAX_STORED 2000
+
+static char  **g_msgs;
+static size_t  g_nmsgs;      /* all mismatches (also those not stored) */
+static size_t  g_nfiles;
+static size_t  g_nitems;
+static size_t  g_nvalues;    /* values compared */
+static const char *g_file;   /* current file, relative to samples/ */
+
+static char g_samples[4200];
+static char g_root[4096];
+static bool g_root_from_env;
+
+static void mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void mismatch(const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (g_nmsgs < MAX_STORED) {
+        if (!g_msgs)
+            g_msgs = calloc(MAX_STORED, sizeof *g_msgs);
+        if (g_msgs)
+            g_msgs[g_nmsgs] = strdup(buf);
+    }
+    g_nmsgs++;
+    if (g_nmsgs <= 300)
+        fprintf(stderr, "MISMATCH %s\n", buf);
+    else if (g_nmsgs == 301)
+        fprintf(stderr, "(further mismatches not printed)\n");
+}
+
+static const char *show(const char *s) { return s ? s : "(NULL)"; }
+
+/* Compare one value; NULL and "" are different. */
+static void cmp_str(const epsos_item *item, const ofield *f, size_t idx, const char *part,
+                    const char *lib, const char *oracle)
+{
+    g_nvalues++;
+    if ((lib == NULL) != (oracle == NULL) || (lib && strcmp(lib, oracle) != 0))
+        mismatch("%s: %s: field %s[%zu] %s: libepsos \"%s\" vs libxml2 \"%s\"", g_file,
+                 show(epsos_item_path(item)), f->name, idx, part, show(lib), show(oracle));
+}
+
+static void cmp_rc(const epsos_item *item, const ofield *f, size_t idx, const char *what,
+                   int rc, int want)
+{
+    g_nvalues++;
+    if (rc != want)
+        mismatch("%s: %s: field %s[%zu] %s: status %d (%s), expected %d (%s)", g_file,
+                 show(epsos_item_path(item)), f->name, idx, what, rc, epsos_strerror(rc),
+                 want, epsos_strerror(want));
+}
+
+/* ------------------------------------------------------------------------ */
+/* libxml2 helpers.                                                          */
+
+/* Attribute value (no namespace) as a malloc'ed copy, NULL if absent. */
+static char *attr(const xmlNode *node, const char *name)
+{
+    if (!node || node->type != XML_ELEMENT_NODE)
+        return NULL;
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = strdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static xmlXPathObjectPtr eval_at(xmlXPathContextPtr xp, xmlNodePtr ctxnode, const char *expr)
+{
+    xp->node = ctxnode;
+    xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, xp);
+    if (!o)
+        mismatch("%s: oracle XPath failed: %s", g_file, expr);
+    return o;
+}
+
+static size_t nodeset_len(const xmlXPathObject *o)
+{
+    return o && o->type == XPATH_NODESET && o->nodesetval ? (size_t)o->nodesetval->nodeNr : 0;
+}
+
+/* The element an occurrence is about: an attribute's owner, else itself. */
+static xmlNodePtr occ_element(xmlNodePtr n)
+{
+    return n->type == XML_ATTRIBUTE_NODE ? n->parent : n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Item comparison.                                                          */
+
+static void check_item(epsos_item *item, xmlNodePtr node, int32_t kind,
+                       xmlXPathContextPtr xp);
+
+static void check_item_identity(const epsos_item *item, xmlNodePtr node, int32_t kind,
+                                xmlXPathContextPtr xp)
+{
+    g_nitems++;
+    g_nvalues++;
+    if (epsos_item_kind(item) != kind)
+        mismatch("%s: %s: item kind %d, expected %d", g_file, show(epsos_item_path(item)),
+                 (int)epsos_item_kind(item), (int)kind);
+
+    /* epsos_item_path must be an XPath that selects exactly this element. */
+    const char *path = epsos_item_path(item);
+    g_nvalues++;
+    if (!path || !*path) {
+        mismatch("%s: item of kind %d has no path", g_file, (int)kind);
+    } else {
+        xmlXPathObjectPtr o = eval_at(xp, (xmlNodePtr)node->doc, path);
+        if (nodeset_len(o) != 1 || o->nodesetval->nodeTab[0] != node)
+            mismatch("%s: %s: item path selects %zu node(s), not the item's element (line %ld)",
+                     g_file, path, nodeset_len(o), xmlGetLineNo(node));
+        xmlXPathFreeObject(o);
+    }
+
+    /* epsos_item_line = input line of the element. */
+    g_nvalues++;
+    long line = xmlGetLineNo(node);
+    if ((long)epsos_item_line(item) != line)
+        mismatch("%s: %s: item line %ld, libxml2 says %ld", g_file, show(path),
+                 (long)epsos_item_line(item), line);
+}
+
+static void check_cd(const epsos_item *item, const ofield *f, size_t i, xmlNodePtr el,
+                     xmlXPathContextPtr xp)
+{
+    const char *c = NULL, *cs = NULL, *dn = NULL, *csn = NULL;
+    int rc = epsos_item_get_code(item, f->field, i, &c, &cs, &dn);
+    cmp_rc(item, f, i, "get_code", rc, EPSOS_OK);
+    if (rc == EPSOS_OK) {
+        char *oc = attr(el, "code"), *ocs = attr(el, "codeSystem"), *odn = attr(el, "displayName");
+        cmp_str(item, f, i, "@code", c, oc);
+        cmp_str(item, f, i, "@codeSystem", cs, ocs);
+        cmp_str(item, f, i, "@displayName", dn, odn);
+        free(oc), free(ocs), free(odn);
+    }
+    rc = epsos_item_get_attr(item, f->field, i, "codeSystemName", &csn);
+    cmp_rc(item, f, i, "get_attr(codeSystemName)", rc, EPSOS_OK);
+    if (rc == EPSOS_OK) {
+        char *ocsn = attr(el, "codeSystemName");
+        cmp_str(item, f, i, "@codeSystemName", csn, ocsn);
+        free(ocsn);
+    }
+
+    xmlXPathObjectPtr tr = eval_at(xp, el, "h:translation");
+    size_t ntr = nodeset_len(tr), libn = (size_t)-1;
+    rc = epsos_item_translation_count(item, f->field, i, &libn);
+    cmp_rc(item, f, i, "translation_count", rc, EPSOS_OK);
+    g_nvalues++;
+    if (rc == EPSOS_OK && libn != ntr)
+        mismatch("%s: %s: field %s[%zu] translation count: libepsos %zu vs libxml2 %zu",
+                 g_file, show(epsos_item_path(item)), f->name, i, libn, ntr);
+    for (size_t t = 0; rc == EPSOS_OK && t < ntr && t < libn; t++) {
+        xmlNodePtr tn = tr->nodesetval->nodeTab[t];
+        const char *tc = NULL, *tcs = NULL, *tdn = NULL;
+        int trc = epsos_item_get_translation(item, f->field, i, t, &tc, &tcs, &tdn);
+        cmp_rc(item, f, i, "get_translation", trc, EPSOS_OK);
+        if (trc != EPSOS_OK)
+            continue;
+        char part[64];
+        char *oc = attr(tn, "code"), *ocs = attr(tn, "codeSystem"), *odn = attr(tn, "displayName");
+        snprintf(part, sizeof part, "translation[%zu]/@code", t);
+        cmp_str(item, f, i, part, tc, oc);
+        snprintf(part, sizeof part, "translation[%zu]/@codeSystem", t);
+        cmp_str(item, f, i, part, tcs, ocs);
+        snprintf(part, sizeof part, "translation[%zu]/@displayName", t);
+        cmp_str(item, f, i, part, tdn, odn);
+        free(oc), free(ocs), free(odn);
+    }
+    if (rc == EPSOS_OK) {
+        int trc = epsos_item_get_translation(item, f->field, i, libn, NULL, NULL, NULL);
+        cmp_rc(item, f, i, "get_translation(index == count)", trc, EPSOS_ENOTFOUND);
+    }
+    xmlXPathFreeObject(tr);
+}
+
+/* One occurrence of a value field. */
+static void check_value(const epsos_item *item, const ofield *f, size_t i, xmlNodePtr n,
+                        xmlXPathContextPtr xp)
+{
+    xmlNodePtr el = occ_element(n);
+    const char *a = NULL, *b = NULL;
+    char *oa = NULL, *ob = NULL;
+    int rc;
+
+    switch (f->type) {
+    case EPSOS_T_TEXT:
+        rc = epsos_item_get_text(item, f->field, i, &a);
+        cmp_rc(item, f, i, "get_text", rc, EPSOS_OK);
+        if (rc == EPSOS_OK) {
+            xmlChar *s = xmlXPathCastNodeToString(n);   /* XPath string() */
+            cmp_str(item, f, i, n->type == XML_ATTRIBUTE_NODE ? "attribute value" : "string()",
+                    a, (const char *)s);
+            xmlFree(s);
+        }
+        break;
+    case EPSOS_T_CS:   /* a CS is read as text: its @code */
+        rc = epsos_item_get_text(item, f->field, i, &a);
+        cmp_rc(item, f, i, "get_text", rc, EPSOS_OK);
+        if (rc == EPSOS_OK) {
+            oa = attr(el, "code");
+            cmp_str(item, f, i, "@code", a, oa);
+        }
+        break;
+    case EPSOS_T_CD:
+        check_cd(item, f, i, el, xp);
+        break;
+    case EPSOS_T_II:
+        rc = epsos_item_get_id(item, f->field, i, &a, &b);
+        cmp_rc(item, f, i, "get_id", rc, EPSOS_OK);
+        if (rc == EPSOS_OK) {
+            oa = attr(el, "root"), ob = attr(el, "extension");
+            cmp_str(item, f, i, "@root", a, oa);
+            cmp_str(item, f, i, "@extension", b, ob);
+        }
+        break;
+    case EPSOS_T_TS:
+        rc = epsos_item_get_time(item, f->field, i, &a);
+        cmp_rc(item, f, i, "get_time", rc, EPSOS_OK);
+        if (rc == EPSOS_OK) {
+            oa = attr(el, "value");
+            cmp_str(item, f, i, "@value", a, oa);
+        }
+        break;
+    case EPSOS_T_TEL:
+        rc = epsos_item_get_telecom(item, f->field, i, &a, &b);
+        cmp_rc(item, f, i, "get_telecom", rc, EPSOS_OK);
+        if (rc == EPSOS_OK) {
+            oa = attr(el, "value"), ob = attr(el, "use");
+            cmp_str(item, f, i, "@value", a, oa);
+            cmp_str(item, f, i, "@use", b, ob);
+        }
+        break;
+    case EPSOS_T_PQ:
+        rc = epsos_item_get_quantity(item, f->field, i, &a, &b);
+        cmp_rc(item, f, i, "get_quantity", rc, EPSOS_OK);
+        if (rc == EPSOS_OK) {
+            oa = attr(el, "value"), ob = attr(el, "unit");
+            cmp_str(item, f, i, "@value", a, oa);
+            cmp_str(item, f, i, "@unit", b, ob);
+        }
+        break;
+    default:
+        break;
+    }
+    free(oa);
+    free(ob);
+}
+
+/* The typed getter of a field at an index (for the out-of-range check). */
+static int getter_at(const epsos_item *item, const ofield *f, size_t i)
+{
+    switch (f->type) {
+    case EPSOS_T_TEXT:
+    case EPSOS_T_CS:   return epsos_item_get_text(item, f->field, i, NULL);
+    case EPSOS_T_CD:   return epsos_item_get_code(item, f->field, i, NULL, NULL, NULL);
+    case EPSOS_T_II:   return epsos_item_get_id(item, f->field, i, NULL, NULL);
+    case EPSOS_T_TS:   return epsos_item_get_time(item, f->field, i, NULL);
+    case EPSOS_T_TEL:  return epsos_item_get_telecom(item, f->field, i, NULL, NULL);
+    case EPSOS_T_PQ:   return epsos_item_get_quantity(item, f->field, i, NULL, NULL);
+    default:           return EPSOS_ERROR;
+    }
+}
+
+static void check_field(epsos_item *item, xmlNodePtr node, int32_t kind, const ofield *f,
+                        xmlXPathContextPtr xp)
+{
+    /* The library's table must agree with ours on datatype and item kind. */
+    g_nvalues++;
+    if (epsos_field_type(kind, f->field) != f->type) {
+        mismatch("%s: %s: field %s: library datatype %d, brief says %d", g_file,
+                 show(epsos_item_path(item)), f->name, (int)epsos_field_type(kind, f->field),
+                 (int)f->type);
+        return;
+    }
+    if (f->type == EPSOS_T_ITEM) {
+        g_nvalues++;
+        if (epsos_field_item_kind(kind, f->field) != f->child_kind)
+            mismatch("%s: field %s of kind %d: library item kind %d, brief says %d", g_file,
+                     f->name, (int)kind, (int)epsos_field_item_kind(kind, f->field),
+                     (int)f->child_kind);
+    }
+
+    xmlXPathObjectPtr o = eval_at(xp, node, f->xpath);
+    if (!o)
+        return;
+    size_t n = nodeset_len(o), libn = (size_t)-1;
+    int rc = epsos_item_count(item, f->field, &libn);
+    cmp_rc(item, f, 0, "count", rc, EPSOS_OK);
+    g_nvalues++;
+    if (rc == EPSOS_OK && libn != n)
+        mismatch("%s: %s: field %s count: libepsos %zu vs libxml2 %zu (%s)", g_file,
+                 show(epsos_item_path(item)), f->name, libn, n, f->xpath);
+    /* Copy the node list: the XPath context is reused while recursing. */
+    xmlNodePtr *nodes = NULL;
+    if (n) {
+        nodes = malloc(n * sizeof *nodes);
+        ck_assert_ptr_nonnull(nodes);
+        memcpy(nodes, o->nodesetval->nodeTab, n * sizeof *nodes);
+    }
+    xmlXPathFreeObject(o);
+
+    size_t common = rc == EPSOS_OK && libn < n ? libn : n;
+    for (size_t i = 0; i < common; i++) {
+        xmlNodePtr occ = nodes[i];
+        xmlNodePtr el = occ_element(occ);
+
+        const char *nf = NULL;
+        int nrc = epsos_item_get_null_flavor(item, f->field, i, &nf);
+        cmp_rc(item, f, i, "get_null_flavor", nrc, EPSOS_OK);
+        if (nrc == EPSOS_OK) {
+            char *onf = attr(el, "nullFlavor");
+            cmp_str(item, f, i, "@nullFlavor", nf, onf);
+            free(onf);
+        }
+
+        if (f->type == EPSOS_T_ITEM) {
+            epsos_item *child = NULL;
+            int crc = epsos_item_child(&child, item, f->field, i);
+            cmp_rc(item, f, i, "item_child", crc, EPSOS_OK);
+            if (crc == EPSOS_OK && child) {
+                check_item_identity(child, el, f->child_kind, xp);
+                check_item(child, el, f->child_kind, xp);
+            }
+        } else {
+            check_value(item, f, i, occ, xp);
+        }
+    }
+    /* One past the end is EPSOS_ENOTFOUND. */
+    if (rc == EPSOS_OK) {
+        if (f->type == EPSOS_T_ITEM) {
+            epsos_item *child = NULL;
+            cmp_rc(item, f, libn, "item_child(index == count)",
+                   epsos_item_child(&child, item, f->field, libn), EPSOS_ENOTFOUND);
+        } else {
+            cmp_rc(item, f, libn, "getter(index == count)", getter_at(item, f, libn),
+                   EPSOS_ENOTFOUND);
+        }
+    }
+    free(nodes);
+}
+
+static void check_item(epsos_item *item, xmlNodePtr node, int32_t kind, xmlXPathContextPtr xp)
+{
+    const okind *k = okind_of(kind);
+    if (!k) {
+        mismatch("%s: oracle has no table for item kind %d", g_file, (int)kind);
+        return;
+    }
+    for (size_t i = 0; i < k->nfields; i++)
+        check_field(item, node, kind, &k->fields[i], xp);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Document kind and generation, by the rules of the brief.                  */
+
+static bool xp_exists(xmlXPathContextPtr xp, xmlNodePtr at, const char *expr)
+{
+    xmlXPathObjectPtr o = eval_at(xp, at, expr);
+    bool r = nodeset_len(o) > 0;
+    xmlXPathFreeObject(o);
+    return r;
+}
+
+static bool doc_has_template(xmlXPathContextPtr xp, xmlDocPtr doc, const char *root)
+{
+    char expr[256];
+    snprintf(expr, sizeof expr, "/h:ClinicalDocument/h:templateId[@root='%s']", root);
+    return xp_exists(xp, (xmlNodePtr)doc, expr);
+}
+
+static int32_t oracle_kind(xmlXPathContextPtr xp, xmlDocPtr doc)
+{
+    int32_t kind = EPSOS_DOC_UNKNOWN;
+    xmlXPathObjectPtr o = eval_at(xp, (xmlNodePtr)doc, "/h:ClinicalDocument/h:code[1]/@code");
+    if (nodeset_len(o) == 1) {
+        xmlChar *c = xmlXPathCastNodeToString(o->nodesetval->nodeTab[0]);
+        const char *s = (const char *)c;
+        if (!strcmp(s, "60591-5") || !strcmp(s, "RELMAD572"))
+            kind = EPSOS_DOC_PS;
+        else if (!strcmp(s, "57833-6"))
+            kind = EPSOS_DOC_EP;
+        else if (!strcmp(s, "60593-1") || !strcmp(s, "RELMA9ED5"))
+            kind = EPSOS_DOC_ED;
+        xmlFree(c);
+    }
+    xmlXPathFreeObject(o);
+    if (kind == EPSOS_DOC_UNKNOWN) {
+        o = eval_at(xp, (xmlNodePtr)doc, "/h:ClinicalDocument/h:templateId/@root");
+        for (size_t i = 0; kind == EPSOS_DOC_UNKNOWN && i < nodeset_len(o); i++) {
+            xmlChar *c = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
+            const char *s = (const char *)c;
+            if (!strcmp(s, OID_BASE "1.3") || !strcmp(s, OID_BASE "1.7"))
+                kind = EPSOS_DOC_PS;
+            else if (!strcmp(s, OID_BASE "1.1") || !strcmp(s, OID_BASE "1.6"))
+                kind = EPSOS_DOC_EP;
+            else if (!strcmp(s, OID_BASE "1.2"))
+                kind = EPSOS_DOC_ED;
+            xmlFree(c);
+        }
+        xmlXPathFreeObject(o);
+    }
+    bool nonxml = xp_exists(xp, (xmlNodePtr)doc, "/h:ClinicalDocument/h:component/h:nonXMLBody");
+    if (kind == EPSOS_DOC_PS && (nonxml || doc_has_template(xp, doc, OID_BASE "1.7")))
+        kind = EPSOS_DOC_PS_L1;
+    else if (kind == EPSOS_DOC_EP && (nonxml || doc_has_template(xp, doc, OID_BASE "1.6")))
+        kind = EPSOS_DOC_EP_L1;
+    return kind;
+}
+
+static int32_t oracle_generation(xmlXPathContextPtr xp, xmlDocPtr doc)
+{
+    xmlNodePtr d = (xmlNodePtr)doc;
+    if (xp_exists(xp, d, "//*[namespace-uri()='" NS_PHARM "']"))
+        return EPSOS_GEN_EHDSI;
+    if (xp_exists(xp, d, "//*[namespace-uri()='" NS_EPSOS "']") ||
+        xp_exists(xp, d, "//h:templateId[@root='" OID_BASE "3.1']"))
+        return EPSOS_GEN_EPSOS;
+    if (doc_has_template(xp, doc, OID_BASE "1.6") || doc_has_template(xp, doc, OID_BASE "1.7"))
+        return EPSOS_GEN_EHDSI;
+    bool ehdsi = false;
+    xmlXPathObjectPtr o = eval_at(xp, d, "//h:templateId/@root");
+    for (size_t i = 0; !ehdsi && i < nodeset_len(o); i++) {
+        xmlChar *c = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
+        const char *s = (const char *)c;
+        const char *pre = OID_BASE "2.";
+        size_t pl = strlen(pre);
+        if (strncmp(s, pre, pl) == 0 && s[pl] && strspn(s + pl, "0123456789") == strlen(s + pl)
+            && strlen(s + pl) < 9 && atol(s + pl) >= 6)
+            ehdsi = true;
+        xmlFree(c);
+    }
+    xmlXPathFreeObject(o);
+    if (ehdsi || xp_exists(xp, d, "//@codeSystem[. = '2.16.840.1.113883.5.1150.1']"))
+        return EPSOS_GEN_EHDSI;
+    return EPSOS_GEN_EPSOS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files.                                                                    */
+
+static char **g_paths;
+static size_t g_npaths, g_cap;
+
+static int collect(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    size_t n = strlen(path);
+    if (type == FTW_F && n > 4 && strcmp(path + n - 4, ".xml") == 0) {
+        if (g_npaths == g_cap) {
+            g_cap = g_cap ? g_cap * 2 : 64;
+            g_paths = realloc(g_paths, g_cap * sizeof *g_paths);
+            if (!g_paths)
+                return -1;
+        }
+        g_paths[g_npaths++] = strdup(path);
+    }
+    return 0;
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expected per-kind counts: from the corpus README ("Main set counts: PS L1:
+ * 2, PS L3: 33, ...") when present, else the facts of the shared corpus when
+ * it is the default location.  Indexed by EPSOS_DOC_*. */
+static bool expected_counts(size_t exp[6])
+{
+    memset(exp, 0, 6 * sizeof exp[0]);
+    char readme[4200];
+    snprintf(readme, sizeof readme, "%s/README.md", g_root);
+    FILE *fp = fopen(readme, "r");
+    if (fp) {
+        char line[4096];
+        bool found = false;
+        while (!found && fgets(line, sizeof line, fp)) {
+            const char *p = strstr(line, "Main set counts:");
+            if (!p)
+                continue;
+            found = true;
+            p += strlen("Main set counts:");
+            char k[8], l[8];
+            unsigned long v;
+            int used;
+            while (sscanf(p, " %7[A-Za-z] %7[L0-9]: %lu%n", k, l, &v, &used) == 3) {
+                bool l1 = strcmp(l, "L1") == 0;
+                if (!strcmp(k, "PS"))
+                    exp[l1 ? EPSOS_DOC_PS_L1 : EPSOS_DOC_PS] += v;
+                else if (!strcmp(k, "eP"))
+                    exp[l1 ? EPSOS_DOC_EP_L1 : EPSOS_DOC_EP] += v;
+                else if (!strcmp(k, "eD"))
+                    exp[EPSOS_DOC_ED] += v;
+                else
+                    exp[EPSOS_DOC_UNKNOWN] += v;
+                p += used;
+                while (*p == ',' || *p == ' ')
+                    p++;
+            }
+        }
+        fclose(fp);
+        if (found)
+            return true;
+    }
+    if (!g_root_from_env) {
+        exp[EPSOS_DOC_PS] = 33;
+        exp[EPSOS_DOC_PS_L1] = 2;
+        exp[EPSOS_DOC_EP] = 16;
+        exp[EPSOS_DOC_EP_L1] = 2;
+        exp[EPSOS_DOC_ED] = 9;
+        return true;
+    }
+    return false;
+}
+
+START_TEST(test_corpus)
+{
+    ck_assert_int_eq(nftw(g_samples, collect, 32, FTW_PHYS), 0);
+    qsort(g_paths, g_npaths, sizeof *g_paths, cmp_paths);
+
+    epsos_ctx *ctx = NULL;
+    ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
+
+    size_t lib_kinds[6] = {0}, ora_kinds[6] = {0}, gens[3] = {0};
+    size_t parse_failures = 0;
+    size_t skip = strlen(g_samples) + 1;
+
+    for (size_t p = 0; p < g_npaths; p++) {
+        const char *path = g_paths[p];
+        g_file = path + skip;
+        size_t values_before = g_nvalues, msgs_before = g_nmsgs;
+
+        epsos_doc *doc = NULL;
+        int rc = epsos_doc_parse_file(&doc, ctx, path, 0);
+        if (rc != EPSOS_OK || !doc) {
+            parse_failures++;
+            mismatch("%s: epsos_doc_parse_file: %d (%s): %s", g_file, rc, epsos_strerror(rc),
+                     epsos_ctx_errmsg(ctx));
+            continue;
+        }
+        if (epsos_ctx_errcode(ctx) != EPSOS_OK)
+            mismatch("%s: errcode %d after a successful parse", g_file, epsos_ctx_errcode(ctx));
+
+        xmlDocPtr xd = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+        if (!xd) {
+            mismatch("%s: libxml2 (oracle) cannot parse the file", g_file);
+            epsos_doc_free(doc);
+            continue;
+        }
+        xmlXPathContextPtr xp = xmlXPathNewContext(xd);
+        ck_assert_ptr_nonnull(xp);
+        ck_assert_int_eq(xmlXPathRegisterNs(xp, BAD_CAST "h", BAD_CAST NS_HL7), 0);
+        ck_assert_int_eq(xmlXPathRegisterNs(xp, BAD_CAST "hl7", BAD_CAST NS_HL7), 0);
+        g_nfiles++;
+
+        /* (a) kind and generation */
+        int32_t lk = epsos_doc_kind(doc), ok = oracle_kind(xp, xd);
+        int32_t lg = epsos_doc_generation(doc), og = oracle_generation(xp, xd);
+        g_nvalues += 2;
+        if (lk != ok)
+            mismatch("%s: document kind: libepsos %d (%s) vs oracle %d (%s)", g_file, (int)lk,
+                     show(epsos_doc_kind_name(lk)), (int)ok, show(epsos_doc_kind_name(ok)));
+        if (lg != og)
+            mismatch("%s: generation: libepsos %d (%s) vs oracle %d (%s)", g_file, (int)lg,
+                     show(epsos_generation_name(lg)), (int)og, show(epsos_generation_name(og)));
+        if (lk >= 0 && lk < 6)
+            lib_kinds[lk]++;
+        if (ok >= 0 && ok < 6)
+            ora_kinds[ok]++;
+        if (og >= 0 && og < 3)
+            gens[og]++;
+
+        /* (b) every header field, recursively */
+        epsos_item *hdr = NULL;
+        rc = epsos_doc_header(&hdr, doc);
+        g_nvalues++;
+        if (rc != EPSOS_OK || !hdr) {
+            mismatch("%s: epsos_doc_header: %d", g_file, rc);
+        } else {
+            xmlNodePtr root = xmlDocGetRootElement(xd);
+            check_item_identity(hdr, root, EPSOS_KIND_HEADER, xp);
+            check_item(hdr, root, EPSOS_KIND_HEADER, xp);
+        }
+
+        printf("  %-75s %-6s %-5s %6zu values%s\n", g_file, show(epsos_doc_kind_name(lk)),
+               show(epsos_generation_name(lg)), g_nvalues - values_before,
+               g_nmsgs > msgs_before ? "  MISMATCH" : "");
+        fflush(stdout);
+
+        xmlXPathFreeContext(xp);
+        xmlFreeDoc(xd);
+        epsos_doc_free(doc);
+    }
+    epsos_ctx_free(ctx);
+
+    /* The oracle's table covers exactly the library's fields of every kind. */
+    for (size_t k = 0; k < sizeof o_kinds / sizeof o_kinds[0]; k++) {
+        g_nvalues++;
+        if (epsos_kind_field_count(o_kinds[k].kind) != o_kinds[k].nfields)
+            mismatch("kind %s: library has %zu fields, the brief lists %zu", o_kinds[k].name,
+                     epsos_kind_field_count(o_kinds[k].kind), o_kinds[k].nfields);
+    }
+
+    printf("corpus %s: %zu files (%zu parse failures), %zu items, %zu values compared, "
+           "%zu mismatches\n", g_samples, g_npaths, parse_failures, g_nitems, g_nvalues, g_nmsgs);
+    printf("kinds (libepsos/oracle): PS %zu/%zu, PS_L1 %zu/%zu, EP %zu/%zu, EP_L1 %zu/%zu, "
+           "ED %zu/%zu, UNKNOWN %zu/%zu; generations (oracle): EPSOS %zu, EHDSI %zu\n",
+           lib_kinds[1], ora_kinds[1], lib_kinds[4], ora_kinds[4], lib_kinds[2], ora_kinds[2],
+           lib_kinds[5], ora_kinds[5], lib_kinds[3], ora_kinds[3], lib_kinds[0], ora_kinds[0],
+           gens[EPSOS_GEN_EPSOS], gens[EPSOS_GEN_EHDSI]);
+
+    fflush(stdout);
+
+    /* Second, independent oracle for the kind: the corpus README's counts. */
+    size_t exp[6];
+    if (expected_counts(exp)) {
+        size_t total = 0;
+        for (int k = 0; k < 6; k++)
+            total += exp[k];
+        ck_assert_msg(g_npaths == total, "corpus has %zu files, README says %zu", g_npaths,
+                      total);
+        for (int k = 0; k < 6; k++) {
+            ck_assert_msg(lib_kinds[k] == exp[k],
+                          "libepsos found %zu documents of kind %s, the corpus README says %zu",
+                          lib_kinds[k], show(epsos_doc_kind_name(k)), exp[k]);
+            ck_assert_msg(ora_kinds[k] == exp[k],
+                          "the oracle found %zu documents of kind %s, the corpus README says %zu",
+                          ora_kinds[k], show(epsos_doc_kind_name(k)), exp[k]);
+        }
+        /* Not vacuous: the shared corpus has 62 files and ~76,000 values. */
+        ck_assert_msg(g_npaths >= 50, "only %zu corpus files", g_npaths);
+        ck_assert_msg(g_nvalues >= 10000, "only %zu values compared", g_nvalues);
+    } else {
+        printf("no expected per-kind counts for %s (no README \"Main set counts\")\n", g_root);
+        ck_assert_msg(g_npaths >= 1, "no *.xml file under %s", g_samples);
+    }
+    ck_assert_msg(g_nvalues >= 40 * g_npaths,
+                  "only %zu values compared over %zu files", g_nvalues, g_npaths);
+    ck_assert_msg(g_nitems >= 5 * g_npaths, "only %zu items visited over %zu files", g_nitems,
+                  g_npaths);
+
+    if (g_nmsgs) {
+        char buf[6000];
+        size_t off = 0;
+        off += (size_t)snprintf(buf, sizeof buf, "%zu mismatch(es); first:", g_nmsgs);
+        for (size_t i = 0; i < g_nmsgs && i < 5 && off < sizeof buf; i++)
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "\n  %s",
+                                    g_msgs && g_msgs[i] ? g_msgs[i] : "?");
+        ck_abort_msg("%s", buf);
+    }
+
+    for (size_t i = 0; i < g_npaths; i++)
+        free(g_paths[i]);
+    free(g_paths);
+    g_paths = NULL;
+    g_npaths = g_cap = 0;
+    for (size_t i = 0; g_msgs && i < g_nmsgs && i < MAX_STORED; i++)
+        free(g_msgs[i]);
+    free(g_msgs);
+    g_msgs = NULL;
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+static bool find_corpus(void)
+{
+    const char *env = getenv("EPSOS_CORPUS");
+    if (env && *env) {
+        snprintf(g_root, sizeof g_root, "%s", env);
+        g_root_from_env = true;
+    } else if ((env = getenv("top_srcdir")) && *env) {
+        snprintf(g_root, sizeof g_root, "%s/../shared/corpus", env);
+    } else {
+#ifdef TOP_SRCDIR
+        snprintf(g_root, sizeof g_root, "%s/../shared/corpus", TOP_SRCDIR);
+#else
+        const char *srcdir = getenv("srcdir");
+        snprintf(g_root, sizeof g_root, "%s/../../shared/corpus",
+                 srcdir && *srcdir ? srcdir : ".");
+#endif
+    }
+    snprintf(g_samples, sizeof g_samples, "%s/samples", g_root);
+    struct stat st;
+    return stat(g_samples, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int main(void)
+{
+    if (!find_corpus()) {
+        printf("corpus not found at %s: skipped\n", g_samples);
+        return 77;
+    }
+    Suite *s = suite_create("corpus");
+    TCase *tc = tcase_create("corpus");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_corpus);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
