@@ -42,7 +42,7 @@ EPSOS_BEGIN_DECLS
 #define EPSOS_OK         0   /* success */
 #define EPSOS_ERROR     -1   /* generic failure, see epsos_ctx_errmsg() */
 #define EPSOS_ENOMEM    -2   /* out of memory */
-#define EPSOS_EINVAL    -3   /* bad argument: NULL handle, unknown field, bad flag */
+#define EPSOS_EINVAL    -3   /* bad argument: NULL handle or pointer, bad flag or limit */
 #define EPSOS_EPARSE    -4   /* not well-formed XML, bad encoding, truncated input */
 #define EPSOS_ENOTCDA   -5   /* well-formed XML but not an HL7 CDA ClinicalDocument */
 #define EPSOS_ELIMIT    -6   /* a size or depth limit of the ctx was exceeded */

@@ -21,7 +21,8 @@ EPSOS_API int epsos_ctx_new(epsos_ctx **out);
 /* Release a context.  NULL-safe.  Free every document of the context first. */
 EPSOS_API void epsos_ctx_free(epsos_ctx *ctx);
 
-/* Status of the last failed call on this context, EPSOS_OK after success. */
+/* Status of the last failure on this context.  Every call that parses,
+ * builds, reads or writes through the context clears it when it starts. */
 EPSOS_API int epsos_ctx_errcode(const epsos_ctx *ctx);
 
 /* UTF-8 message of the last failure, "" if none.  Valid until the next call on ctx. */

@@ -186,6 +186,12 @@ EPSOS_API int epsos_item_remove(epsos_item *item, int32_t field, size_t index);
  * Readers.  Returned strings are borrowed UTF-8, valid until the document is
  * freed or modified; an absent attribute gives NULL, an empty one "".
  * Every out-pointer may be NULL when the caller does not want that part.
+ * Which reader serves which datatype: EPSOS_T_TEXT and EPSOS_T_CS (its
+ * @code) epsos_item_get_text; EPSOS_T_CD get_code; EPSOS_T_II get_id;
+ * EPSOS_T_TS get_time; EPSOS_T_PQ get_quantity; EPSOS_T_TEL get_telecom;
+ * EPSOS_T_ITEM epsos_item_child.  Another reader gives EPSOS_ETYPE.
+ * A field that is an attribute (e.g. EPSOS_F_USE, EPSOS_F_CLASS_CODE) has
+ * one occurrence per element that carries the attribute.
  */
 EPSOS_API int epsos_item_get_text(const epsos_item *item, int32_t field, size_t index,
                                   const char **text);
