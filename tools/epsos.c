@@ -1,0 +1,1054 @@
+/*
+ * epsos - the command-line face of libepsos.
+ * SPDX-License-Identifier: MIT
+ *
+ * Subcommands:
+ *   epsos info FILE...                    human summary of each document
+ *   epsos dump [--json] [--pretty] FILE... the documents as JSON (Lines)
+ *
+ * Conventions shared by every subcommand: "-" as FILE reads standard input;
+ * output goes to standard output or, with -o FILE, to FILE.tmp which is then
+ * renamed onto FILE (refused when FILE is one of the inputs).  Exit status:
+ * 0 success, 1 findings, 2 usage error or an input that could not be read
+ * or parsed (the remaining inputs are still processed).
+ *
+ * Only the public API of libepsos and the C library are used here.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <epsos.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define EXIT_OK       0
+#define EXIT_FINDINGS 1
+#define EXIT_TROUBLE  2
+
+static const char *const progname = "epsos";
+
+/* ---------------------------------------------------------------------- */
+/* small helpers                                                          */
+/* ---------------------------------------------------------------------- */
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (q == NULL) {
+        fprintf(stderr, "%s: out of memory\n", progname);
+        exit(EXIT_TROUBLE);
+    }
+    return q;
+}
+
+/* A growable string. */
+typedef struct {
+    char  *s;
+    size_t len, cap;
+} sbuf;
+
+static void sb_addn(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->s = xrealloc(b->s, cap);
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_add(sbuf *b, const char *s)
+{
+    if (s != NULL)
+        sb_addn(b, s, strlen(s));
+}
+
+/* Append with a single space separator when b is not empty. */
+static void sb_word(sbuf *b, const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return;
+    if (b->len > 0)
+        sb_addn(b, " ", 1);
+    sb_add(b, s);
+}
+
+static void sb_reset(sbuf *b)
+{
+    b->len = 0;
+    if (b->s != NULL)
+        b->s[0] = '\0';
+}
+
+static void sb_free(sbuf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+/* Print s with runs of white space folded to one space, leading and
+ * trailing white space dropped and other control characters shown as '?';
+ * "-" when nothing is left. */
+static void put_clean(FILE *out, const char *s)
+{
+    int printed = 0, pending_space = 0;
+
+    for (; s != NULL && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            pending_space = printed;
+            continue;
+        }
+        if (pending_space)
+            fputc(' ', out);
+        pending_space = 0;
+        fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+        printed = 1;
+    }
+    if (!printed)
+        fputc('-', out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the run: context, output, status                                       */
+/* ---------------------------------------------------------------------- */
+
+typedef struct {
+    FILE          *f;
+    int            pretty;
+    size_t         depth;
+    unsigned char *first;      /* first[d]: container at depth d is still empty */
+    size_t         first_cap;
+    int            after_key;
+} json_writer;
+
+typedef struct {
+    epsos_ctx  *ctx;
+    FILE       *out;
+    const char *label;         /* the input being processed, for messages */
+    int         status;        /* worst exit status so far */
+    int         ndocs;         /* documents written so far */
+    int         pretty;
+    json_writer jw;
+} run_state;
+
+static void set_status(run_state *r, int status)
+{
+    if (status > r->status)
+        r->status = status;
+}
+
+/* "epsos: FILE:LINE: message (at XPATH)" for the last failure on ctx. */
+static void report_ctx_error(const char *label, epsos_ctx *ctx, int rc)
+{
+    int32_t     line = epsos_ctx_errline(ctx);
+    const char *msg  = epsos_ctx_errmsg(ctx);
+    const char *loc  = epsos_ctx_errloc(ctx);
+    size_t      n;
+
+    if (msg == NULL || *msg == '\0')
+        msg = epsos_strerror(rc);
+    /* The parser's message may itself start with "line N: ": say it once. */
+    if (line > 0 && strncmp(msg, "line ", 5) == 0) {
+        char *end = NULL;
+        long  l   = strtol(msg + 5, &end, 10);
+        if (end != msg + 5 && l == (long)line && end[0] == ':' && end[1] == ' ')
+            msg = end + 2;
+    }
+    /* A file error may already name the file: say it once. */
+    n = strlen(label);
+    if (strncmp(msg, label, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+        msg += n + 2;
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
+        n--;
+
+    fprintf(stderr, "%s: %s", progname, label);
+    if (line > 0)
+        fprintf(stderr, ":%ld", (long)line);
+    fprintf(stderr, ": %.*s", (int)n, msg);
+    if (loc != NULL && *loc != '\0')
+        fprintf(stderr, " (at %s)", loc);
+    fputc('\n', stderr);
+}
+
+/* A reader failed where it should not (a library problem, not the input's). */
+static void report_read_error(run_state *r, const epsos_item *item, int32_t field,
+                              size_t index, int rc)
+{
+    const char *name = epsos_field_name(field);
+    const char *msg  = epsos_ctx_errmsg(r->ctx);
+
+    fprintf(stderr, "%s: %s: %s: cannot read %s[%zu]: %s\n", progname, r->label,
+            epsos_item_path(item), name ? name : "?", index,
+            (msg && *msg) ? msg : epsos_strerror(rc));
+    set_status(r, EXIT_TROUBLE);
+}
+
+/* Read all of a stream, at most max + 1 bytes (so the library can say that
+ * the input is over its limit).  Returns 0 or errno. */
+static int read_stream(FILE *in, uint64_t max, uint8_t **out, size_t *out_len)
+{
+    uint8_t *buf = NULL;
+    size_t   len = 0, cap = 0;
+    size_t   want = (max >= (uint64_t)SIZE_MAX - 1) ? SIZE_MAX - 1 : (size_t)max + 1;
+
+    for (;;) {
+        size_t n;
+        if (len == cap) {
+            if (cap >= want)
+                break;
+            cap = cap ? cap * 2 : 65536;
+            if (cap > want || cap < len)
+                cap = want;
+            buf = xrealloc(buf, cap);
+        }
+        errno = 0;
+        n = fread(buf + len, 1, cap - len, in);
+        len += n;
+        if (n == 0) {
+            if (ferror(in)) {
+                int e = errno ? errno : EIO;
+                free(buf);
+                return e;
+            }
+            break;
+        }
+    }
+    if (buf == NULL)
+        buf = xrealloc(NULL, 1);
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/* Parse one input; NULL (and a message on stderr) on failure. */
+static epsos_doc *load_doc(run_state *r, const char *path)
+{
+    epsos_doc *doc = NULL;
+    int rc;
+
+    if (strcmp(path, "-") == 0) {
+        uint64_t max = UINT64_MAX;
+        uint8_t *data = NULL;
+        size_t   len = 0;
+        int      e;
+
+        if (epsos_ctx_get_limit(r->ctx, EPSOS_LIMIT_MAX_BYTES, &max) != EPSOS_OK)
+            max = UINT64_MAX;
+        e = read_stream(stdin, max, &data, &len);
+        if (e != 0) {
+            fprintf(stderr, "%s: %s: cannot read: %s\n", progname, r->label, strerror(e));
+            set_status(r, EXIT_TROUBLE);
+            return NULL;
+        }
+        rc = epsos_doc_parse(&doc, r->ctx, data, len, 0);
+        free(data);
+    } else {
+        rc = epsos_doc_parse_file(&doc, r->ctx, path, 0);
+    }
+    if (rc != EPSOS_OK || doc == NULL) {
+        report_ctx_error(r->label, r->ctx, rc);
+        epsos_doc_free(doc);
+        set_status(r, EXIT_TROUBLE);
+        return NULL;
+    }
+    return doc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON writer                                                            */
+/* ---------------------------------------------------------------------- */
+
+static void jw_string(json_writer *w, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    FILE *f = w->f;
+
+    fputc('"', f);
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+        } else if (c < 0x20) {
+            fputs("\\u00", f);
+            fputc(hex[c >> 4], f);
+            fputc(hex[c & 15], f);
+        } else {
+            fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void jw_newline_indent(json_writer *w)
+{
+    size_t i;
+    if (!w->pretty)
+        return;
+    fputc('\n', w->f);
+    for (i = 0; i < w->depth; i++)
+        fputs("  ", w->f);
+}
+
+/* Before a key, or a value that has no key (array element, top level). */
+static void jw_pre(json_writer *w)
+{
+    if (w->after_key) {
+        w->after_key = 0;
+        return;
+    }
+    if (w->depth > 0) {
+        if (!w->first[w->depth])
+            fputc(',', w->f);
+        w->first[w->depth] = 0;
+        jw_newline_indent(w);
+    }
+}
+
+static void jw_begin(json_writer *w, char open)
+{
+    jw_pre(w);
+    fputc(open, w->f);
+    w->depth++;
+    if (w->depth >= w->first_cap) {
+        w->first_cap = w->first_cap ? w->first_cap * 2 : 64;
+        w->first = xrealloc(w->first, w->first_cap);
+    }
+    w->first[w->depth] = 1;
+}
+
+static void jw_end(json_writer *w, char close)
+{
+    int empty = w->first[w->depth];
+    w->depth--;
+    if (!empty)
+        jw_newline_indent(w);
+    fputc(close, w->f);
+}
+
+static void jw_key(json_writer *w, const char *key)
+{
+    jw_pre(w);
+    jw_string(w, key);
+    fputs(w->pretty ? ": " : ":", w->f);
+    w->after_key = 1;
+}
+
+static void jw_str(json_writer *w, const char *s)
+{
+    jw_pre(w);
+    if (s == NULL)
+        fputs("null", w->f);
+    else
+        jw_string(w, s);
+}
+
+/* "key": "value", only when value is not NULL. */
+static void jw_opt(json_writer *w, const char *key, const char *value)
+{
+    if (value != NULL) {
+        jw_key(w, key);
+        jw_str(w, value);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* dump: the generic walk over the template table                         */
+/* ---------------------------------------------------------------------- */
+
+static void dump_item(run_state *r, epsos_item *item, const char *null_flavor);
+
+/* @code of a coded simple value (CS).  The library reads a CS through
+ * epsos_item_get_text() and refuses epsos_item_get_code() (which is for CD);
+ * accept either, should that change. */
+static int read_cs(const epsos_item *item, int32_t field, size_t k, const char **code)
+{
+    int rc = epsos_item_get_text(item, field, k, code);
+    if (rc == EPSOS_ETYPE)
+        rc = epsos_item_get_code(item, field, k, code, NULL, NULL);
+    return rc;
+}
+
+static void dump_value(run_state *r, epsos_item *item, int32_t field, int32_t type,
+                       size_t k)
+{
+    json_writer *w = &r->jw;
+    const char *a = NULL, *b = NULL, *c = NULL, *nf = NULL;
+    int rc = EPSOS_OK;
+
+    if (type == EPSOS_T_ITEM) {
+        epsos_item *child = NULL;
+        rc = epsos_item_child(&child, item, field, k);
+        if (rc != EPSOS_OK || child == NULL) {
+            report_read_error(r, item, field, k, rc);
+            jw_str(w, NULL);
+            return;
+        }
+        /* <addr nullFlavor="UNK"/> is information too */
+        if (epsos_item_get_null_flavor(item, field, k, &nf) != EPSOS_OK)
+            nf = NULL;
+        dump_item(r, child, nf);
+        return;
+    }
+
+    rc = epsos_item_get_null_flavor(item, field, k, &nf);
+    if (rc != EPSOS_OK) {
+        report_read_error(r, item, field, k, rc);
+        nf = NULL;
+    }
+
+    switch (type) {
+    case EPSOS_T_TEXT:
+        rc = epsos_item_get_text(item, field, k, &a);
+        if (rc != EPSOS_OK) {
+            report_read_error(r, item, field, k, rc);
+            a = NULL;
+        }
+        if (nf == NULL) {
+            jw_str(w, a);
+        } else {
+            jw_begin(w, '{');
+            jw_opt(w, "nullFlavor", nf);
+            jw_opt(w, "text", a);
+            jw_end(w, '}');
+        }
+        return;
+
+    case EPSOS_T_CS:
+        rc = read_cs(item, field, k, &a);
+        if (rc != EPSOS_OK)
+            break;
+        jw_begin(w, '{');
+        jw_opt(w, "nullFlavor", nf);
+        jw_opt(w, "code", a);
+        jw_end(w, '}');
+        return;
+
+    case EPSOS_T_CD: {
+        const char *csn = NULL;
+        size_t ntr = 0, t;
+
+        rc = epsos_item_get_code(item, field, k, &a, &b, &c);
+        if (rc != EPSOS_OK)
+            break;
+        rc = epsos_item_get_attr(item, field, k, "codeSystemName", &csn);
+        if (rc != EPSOS_OK)
+            break;
+        rc = epsos_item_translation_count(item, field, k, &ntr);
+        if (rc != EPSOS_OK)
+            break;
+        jw_begin(w, '{');
+        jw_opt(w, "nullFlavor", nf);
+        jw_opt(w, "code", a);
+        jw_opt(w, "codeSystem", b);
+        jw_opt(w, "codeSystemName", csn);
+        jw_opt(w, "displayName", c);
+        if (ntr > 0) {
+            jw_key(w, "translation");
+            jw_begin(w, '[');
+            for (t = 0; t < ntr; t++) {
+                const char *tc = NULL, *ts = NULL, *td = NULL;
+                int trc = epsos_item_get_translation(item, field, k, t, &tc, &ts, &td);
+                if (trc != EPSOS_OK) {
+                    report_read_error(r, item, field, k, trc);
+                    jw_str(w, NULL);
+                    continue;
+                }
+                jw_begin(w, '{');
+                jw_opt(w, "code", tc);
+                jw_opt(w, "codeSystem", ts);
+                jw_opt(w, "displayName", td);
+                jw_end(w, '}');
+            }
+            jw_end(w, ']');
+        }
+        jw_end(w, '}');
+        return;
+    }
+
+    case EPSOS_T_II:
+        rc = epsos_item_get_id(item, field, k, &a, &b);
+        if (rc != EPSOS_OK)
+            break;
+        jw_begin(w, '{');
+        jw_opt(w, "nullFlavor", nf);
+        jw_opt(w, "root", a);
+        jw_opt(w, "extension", b);
+        jw_end(w, '}');
+        return;
+
+    case EPSOS_T_TS:
+        rc = epsos_item_get_time(item, field, k, &a);
+        if (rc != EPSOS_OK)
+            break;
+        jw_begin(w, '{');
+        jw_opt(w, "nullFlavor", nf);
+        jw_opt(w, "value", a);
+        jw_end(w, '}');
+        return;
+
+    case EPSOS_T_PQ:
+        rc = epsos_item_get_quantity(item, field, k, &a, &b);
+        if (rc != EPSOS_OK)
+            break;
+        jw_begin(w, '{');
+        jw_opt(w, "nullFlavor", nf);
+        jw_opt(w, "value", a);
+        jw_opt(w, "unit", b);
+        jw_end(w, '}');
+        return;
+
+    case EPSOS_T_TEL:
+        rc = epsos_item_get_telecom(item, field, k, &a, &b);
+        if (rc != EPSOS_OK)
+            break;
+        jw_begin(w, '{');
+        jw_opt(w, "nullFlavor", nf);
+        jw_opt(w, "value", a);
+        jw_opt(w, "use", b);
+        jw_end(w, '}');
+        return;
+
+    default:
+        /* A datatype this tool does not know yet: say so, keep the JSON valid. */
+        fprintf(stderr, "%s: %s: %s: field %s has unknown datatype %ld\n", progname,
+                r->label, epsos_item_path(item),
+                epsos_field_name(field) ? epsos_field_name(field) : "?", (long)type);
+        set_status(r, EXIT_TROUBLE);
+        jw_str(w, NULL);
+        return;
+    }
+
+    report_read_error(r, item, field, k, rc);
+    jw_str(w, NULL);
+}
+
+static void dump_item(run_state *r, epsos_item *item, const char *null_flavor)
+{
+    json_writer *w = &r->jw;
+    int32_t kind = epsos_item_kind(item);
+    size_t  nfields = epsos_kind_field_count(kind);
+    size_t  i;
+
+    jw_begin(w, '{');
+    jw_opt(w, "nullFlavor", null_flavor);
+    for (i = 0; i < nfields; i++) {
+        int32_t     field = epsos_kind_field_at(kind, i);
+        int32_t     type = epsos_field_type(kind, field);
+        const char *name = epsos_field_name(field);
+        uint32_t    cmin = 0, cmax = UINT32_MAX;
+        size_t      count = 0, k, n;
+        int         many, rc;
+
+        if (type == 0 || name == NULL) {
+            fprintf(stderr, "%s: %s: kind %s: table entry %zu (field %ld) has %s\n",
+                    progname, r->label, epsos_kind_name(kind) ? epsos_kind_name(kind) : "?",
+                    i, (long)field, type == 0 ? "no datatype" : "no name");
+            set_status(r, EXIT_TROUBLE);
+            continue;
+        }
+        if (epsos_field_cardinality(kind, field, &cmin, &cmax) != EPSOS_OK)
+            cmax = UINT32_MAX;
+        rc = epsos_item_count(item, field, &count);
+        if (rc != EPSOS_OK) {
+            report_read_error(r, item, field, 0, rc);
+            continue;
+        }
+        if (count == 0)
+            continue;
+
+        /* An array when the field may repeat, or when a document repeats a
+         * 0..1 or 1..1 field (nothing read is dropped); otherwise the value. */
+        many = cmax > 1 || count > 1;
+        n = many ? count : 1;
+        jw_key(w, name);
+        if (many)
+            jw_begin(w, '[');
+        for (k = 0; k < n; k++)
+            dump_value(r, item, field, type, k);
+        if (many)
+            jw_end(w, ']');
+    }
+    jw_end(w, '}');
+}
+
+static void dump_doc(run_state *r, epsos_doc *doc, const char *label)
+{
+    json_writer *w = &r->jw;
+    epsos_item *header = NULL;
+    int rc;
+
+    w->f = r->out;
+    w->pretty = r->pretty;
+    w->depth = 0;
+    w->after_key = 0;
+
+    jw_begin(w, '{');
+    jw_key(w, "file");
+    jw_str(w, label);
+    jw_key(w, "kind");
+    jw_str(w, epsos_doc_kind_name(epsos_doc_kind(doc)));
+    jw_key(w, "generation");
+    jw_str(w, epsos_generation_name(epsos_doc_generation(doc)));
+    rc = epsos_doc_header(&header, doc);
+    if (rc == EPSOS_OK && header != NULL) {
+        jw_key(w, "header");
+        dump_item(r, header, NULL);
+    } else {
+        report_ctx_error(label, r->ctx, rc);
+        set_status(r, EXIT_TROUBLE);
+    }
+    jw_end(w, '}');
+    fputc('\n', r->out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* info: a short human summary                                            */
+/* ---------------------------------------------------------------------- */
+
+/* Borrowed readers that answer NULL for "absent" (or any failure). */
+static const char *get_text(const epsos_item *item, int32_t field, size_t k)
+{
+    const char *s = NULL;
+    return (item && epsos_item_get_text(item, field, k, &s) == EPSOS_OK) ? s : NULL;
+}
+
+/* @code of a CD or CS field. */
+static const char *get_code(const epsos_item *item, int32_t field, size_t k)
+{
+    const char *s = NULL;
+    if (item == NULL)
+        return NULL;
+    if (epsos_field_type(epsos_item_kind(item), field) == EPSOS_T_CS)
+        return read_cs(item, field, k, &s) == EPSOS_OK ? s : NULL;
+    return epsos_item_get_code(item, field, k, &s, NULL, NULL) == EPSOS_OK ? s : NULL;
+}
+
+static const char *get_time(const epsos_item *item, int32_t field, size_t k)
+{
+    const char *s = NULL;
+    return (item && epsos_item_get_time(item, field, k, &s) == EPSOS_OK) ? s : NULL;
+}
+
+static size_t get_count(const epsos_item *item, int32_t field)
+{
+    size_t n = 0;
+    if (item == NULL || epsos_item_count(item, field, &n) != EPSOS_OK)
+        return 0;
+    return n;
+}
+
+static epsos_item *get_child(epsos_item *item, int32_t field, size_t k)
+{
+    epsos_item *c = NULL;
+    if (item == NULL || epsos_item_child(&c, item, field, k) != EPSOS_OK)
+        return NULL;
+    return c;
+}
+
+/* "root^extension", "root", "^extension" or "" into b. */
+static void add_id(sbuf *b, const epsos_item *item, int32_t field, size_t k)
+{
+    const char *root = NULL, *ext = NULL;
+
+    if (item == NULL || epsos_item_get_id(item, field, k, &root, &ext) != EPSOS_OK)
+        return;
+    if (root != NULL)
+        sb_add(b, root);
+    if (ext != NULL && *ext != '\0') {
+        sb_add(b, "^");
+        sb_add(b, ext);
+    }
+}
+
+/* Given names then family names of a NAME item. */
+static void add_person_name(sbuf *b, const epsos_item *name)
+{
+    size_t i, n;
+
+    n = get_count(name, EPSOS_F_GIVEN);
+    for (i = 0; i < n; i++)
+        sb_word(b, get_text(name, EPSOS_F_GIVEN, i));
+    n = get_count(name, EPSOS_F_FAMILY);
+    for (i = 0; i < n; i++)
+        sb_word(b, get_text(name, EPSOS_F_FAMILY, i));
+}
+
+static void info_line(FILE *out, int indent, const char *label, const char *value)
+{
+    int pad = 16 - indent - (int)strlen(label);
+
+    fprintf(out, "%*s%s%*s", indent, "", label, pad > 1 ? pad : 1, "");
+    put_clean(out, value);
+    fputc('\n', out);
+}
+
+static void info_sections(FILE *out, epsos_item *parent, int depth)
+{
+    size_t i, n = get_count(parent, EPSOS_F_SECTION);
+
+    for (i = 0; i < n; i++) {
+        epsos_item *s = get_child(parent, EPSOS_F_SECTION, i);
+        if (s == NULL)
+            continue;
+        fprintf(out, "%*s", 2 * depth, "");
+        put_clean(out, get_code(s, EPSOS_F_CODE, 0));
+        fputc(' ', out);
+        put_clean(out, get_text(s, EPSOS_F_TITLE, 0));
+        fputc('\n', out);
+        info_sections(out, s, depth + 1);
+    }
+}
+
+static void info_doc(run_state *r, epsos_doc *doc, const char *label)
+{
+    FILE *out = r->out;
+    epsos_item *h = NULL, *p, *o;
+    sbuf b = {0};
+    size_t i, n;
+
+    if (r->ndocs > 0)
+        fputc('\n', out);
+    if (epsos_doc_header(&h, doc) != EPSOS_OK)
+        h = NULL;
+
+    info_line(out, 0, "file:", label);
+    info_line(out, 0, "kind:", epsos_doc_kind_name(epsos_doc_kind(doc)));
+    info_line(out, 0, "generation:", epsos_generation_name(epsos_doc_generation(doc)));
+    info_line(out, 0, "title:", get_text(h, EPSOS_F_TITLE, 0));
+    add_id(&b, h, EPSOS_F_ID, 0);
+    info_line(out, 0, "id:", b.s);
+    sb_reset(&b);
+    info_line(out, 0, "effective:", get_time(h, EPSOS_F_EFFECTIVE_TIME, 0));
+    info_line(out, 0, "language:", get_code(h, EPSOS_F_LANGUAGE, 0));
+
+    /* patient */
+    p = get_child(h, EPSOS_F_PATIENT, 0);
+    n = get_count(p, EPSOS_F_NAME);
+    for (i = 0; i < n; i++) {
+        sbuf one = {0};
+        add_person_name(&one, get_child(p, EPSOS_F_NAME, i));
+        if (one.len > 0) {
+            if (b.len > 0)
+                sb_add(&b, " / ");
+            sb_add(&b, one.s);
+        }
+        sb_free(&one);
+    }
+    info_line(out, 0, "patient:", b.len ? b.s : NULL);
+    sb_reset(&b);
+    info_line(out, 2, "birth time:", get_time(p, EPSOS_F_BIRTH_TIME, 0));
+    info_line(out, 2, "gender:", get_code(p, EPSOS_F_GENDER, 0));
+    if (get_count(p, EPSOS_F_ID) > 0)
+        add_id(&b, p, EPSOS_F_ID, 0);
+    info_line(out, 2, "id:", b.len ? b.s : NULL);
+    sb_reset(&b);
+
+    /* authors */
+    n = get_count(h, EPSOS_F_AUTHOR);
+    if (n == 0)
+        info_line(out, 0, "author:", NULL);
+    for (i = 0; i < n; i++) {
+        epsos_item *a = get_child(h, EPSOS_F_AUTHOR, i);
+
+        if (get_count(a, EPSOS_F_NAME) > 0) {
+            add_person_name(&b, get_child(a, EPSOS_F_NAME, 0));
+        } else if (get_count(a, EPSOS_F_DEVICE_SOFTWARE) + get_count(a, EPSOS_F_DEVICE_MODEL) > 0) {
+            sb_add(&b, "device");
+            sb_word(&b, get_text(a, EPSOS_F_DEVICE_SOFTWARE, 0));
+            if (get_count(a, EPSOS_F_DEVICE_SOFTWARE) > 0 && get_count(a, EPSOS_F_DEVICE_MODEL) > 0)
+                sb_add(&b, " /");
+            sb_word(&b, get_text(a, EPSOS_F_DEVICE_MODEL, 0));
+        }
+        info_line(out, 0, "author:", b.len ? b.s : NULL);
+        sb_reset(&b);
+        o = get_child(a, EPSOS_F_ORGANIZATION, 0);
+        info_line(out, 2, "organization:", get_text(o, EPSOS_F_ORGANIZATION_NAME, 0));
+    }
+
+    /* custodian */
+    o = get_child(h, EPSOS_F_CUSTODIAN, 0);
+    info_line(out, 0, "custodian:", get_text(o, EPSOS_F_ORGANIZATION_NAME, 0));
+
+    /* sections */
+    if (get_count(h, EPSOS_F_SECTION) == 0) {
+        info_line(out, 0, "sections:", NULL);
+    } else {
+        fputs("sections:\n", out);
+        info_sections(out, h, 1);
+    }
+    sb_free(&b);
+}
+
+/* ---------------------------------------------------------------------- */
+/* command line                                                           */
+/* ---------------------------------------------------------------------- */
+
+enum { OPT_OUTPUT = 1u, OPT_JSON = 2u, OPT_PRETTY = 4u };
+
+typedef struct command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    unsigned    options;       /* OPT_* accepted */
+    void      (*each)(run_state *r, epsos_doc *doc, const char *label);
+} command;
+
+static const command commands[] = {
+    { "info", "print a short summary of each document",
+      "Usage: epsos info [-o FILE] FILE...\n"
+      "\n"
+      "Print a short summary of each CDA document: kind, generation, title,\n"
+      "document id, effective time, language, patient, authors, custodian and\n"
+      "the list of sections.  Missing values are shown as \"-\".\n"
+      "\n"
+      "  -o, --output FILE  write to FILE (through FILE.tmp, then renamed)\n"
+      "  -h, --help         show this help\n"
+      "\n"
+      "FILE \"-\" reads standard input.  Exit status: 0 success, 2 usage error or\n"
+      "an input that could not be read or parsed.\n",
+      OPT_OUTPUT, info_doc },
+    { "dump", "write the documents as JSON",
+      "Usage: epsos dump [--json] [--pretty] [-o FILE] FILE...\n"
+      "\n"
+      "Write each CDA document as one JSON object: {\"file\", \"kind\", \"generation\",\n"
+      "\"header\"}, the header holding every field of the template table that\n"
+      "the document has.  Objects are written one per line (JSON Lines), or\n"
+      "indented with --pretty.\n"
+      "\n"
+      "  --json             JSON output (the default and only format)\n"
+      "  --pretty           indent the JSON\n"
+      "  -o, --output FILE  write to FILE (through FILE.tmp, then renamed)\n"
+      "  -h, --help         show this help\n"
+      "\n"
+      "FILE \"-\" reads standard input.  Exit status: 0 success, 2 usage error or\n"
+      "an input that could not be read or parsed.\n",
+      OPT_OUTPUT | OPT_JSON | OPT_PRETTY, dump_doc },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void main_usage(FILE *f)
+{
+    size_t i;
+
+    fputs("Usage: epsos COMMAND [OPTION]... FILE...\n"
+          "       epsos COMMAND --help\n"
+          "       epsos --help | --version\n"
+          "\n"
+          "Commands:\n", f);
+    for (i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "FILE \"-\" reads standard input.  Exit status: 0 success, 1 findings,\n"
+          "2 usage error or an input that could not be read or parsed.\n", f);
+}
+
+/* "epsos: CMD: WHAT 'ARG'" and a hint; returns the usage exit status. */
+static int usage_error(const command *cmd, const char *what, const char *arg)
+{
+    fprintf(stderr, "%s: ", progname);
+    if (cmd != NULL)
+        fprintf(stderr, "%s: ", cmd->name);
+    fputs(what, stderr);
+    if (arg != NULL)
+        fprintf(stderr, " '%s'", arg);
+    fputc('\n', stderr);
+    if (cmd != NULL)
+        fprintf(stderr, "Try 'epsos %s --help'.\n", cmd->name);
+    else
+        fputs("Try 'epsos --help'.\n", stderr);
+    return EXIT_TROUBLE;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    if (strcmp(a, b) == 0)
+        return 1;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return 0;
+}
+
+static int run_command(const command *cmd, int argc, char **argv)
+{
+    const char *output = NULL;
+    char      **files;
+    size_t      nfiles = 0, i;
+    int         pretty = 0, options_done = 0, a;
+    char       *tmp = NULL;
+    run_state   r;
+    int         rc;
+
+    files = xrealloc(NULL, sizeof *files * (size_t)(argc > 0 ? argc : 1));
+
+    for (a = 0; a < argc; a++) {
+        char *arg = argv[a];
+
+        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            files[nfiles++] = arg;
+        } else if (strcmp(arg, "--") == 0) {
+            options_done = 1;
+        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(cmd->usage, stdout);
+            free(files);
+            return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_TROUBLE;
+        } else if ((cmd->options & OPT_OUTPUT) &&
+                   (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)) {
+            if (a + 1 >= argc) {
+                free(files);
+                return usage_error(cmd, "missing FILE after option", arg);
+            }
+            output = argv[++a];
+        } else if ((cmd->options & OPT_OUTPUT) && strncmp(arg, "--output=", 9) == 0) {
+            output = arg + 9;
+        } else if ((cmd->options & OPT_OUTPUT) && strncmp(arg, "-o", 2) == 0) {
+            output = arg + 2;
+        } else if ((cmd->options & OPT_JSON) && strcmp(arg, "--json") == 0) {
+            /* the only format */
+        } else if ((cmd->options & OPT_PRETTY) && strcmp(arg, "--pretty") == 0) {
+            pretty = 1;
+        } else {
+            free(files);
+            return usage_error(cmd, "unknown option", arg);
+        }
+    }
+    if (output != NULL && *output == '\0') {
+        free(files);
+        return usage_error(cmd, "empty output file name", NULL);
+    }
+    if (nfiles == 0) {
+        free(files);
+        return usage_error(cmd, "no input FILE given (use \"-\" for standard input)", NULL);
+    }
+
+    memset(&r, 0, sizeof r);
+    r.pretty = pretty;
+    r.out = stdout;
+
+    if (output != NULL && strcmp(output, "-") != 0) {
+        size_t len = strlen(output);
+
+        tmp = xrealloc(NULL, len + 5);
+        memcpy(tmp, output, len);
+        memcpy(tmp + len, ".tmp", 5);
+        for (i = 0; i < nfiles; i++) {
+            if (strcmp(files[i], "-") == 0)
+                continue;
+            if (same_file(output, files[i]) || same_file(tmp, files[i])) {
+                fprintf(stderr, "%s: %s: refusing to write output onto input file '%s'\n",
+                        progname, cmd->name, files[i]);
+                free(tmp);
+                free(files);
+                return EXIT_TROUBLE;
+            }
+        }
+        r.out = fopen(tmp, "wb");
+        if (r.out == NULL) {
+            fprintf(stderr, "%s: %s: cannot create: %s\n", progname, tmp, strerror(errno));
+            free(tmp);
+            free(files);
+            return EXIT_TROUBLE;
+        }
+    }
+
+    rc = epsos_ctx_new(&r.ctx);
+    if (rc != EPSOS_OK) {
+        fprintf(stderr, "%s: cannot create a libepsos context: %s\n", progname,
+                epsos_strerror(rc));
+        if (tmp != NULL) {
+            fclose(r.out);
+            remove(tmp);
+        }
+        free(tmp);
+        free(files);
+        return EXIT_TROUBLE;
+    }
+
+    for (i = 0; i < nfiles; i++) {
+        epsos_doc *doc;
+
+        r.label = files[i];
+        doc = load_doc(&r, files[i]);
+        if (doc == NULL)
+            continue;
+        cmd->each(&r, doc, files[i]);
+        r.ndocs++;
+        epsos_doc_free(doc);
+    }
+
+    epsos_ctx_free(r.ctx);
+    free(r.jw.first);
+
+    /* Finish the output: on a write error, leave any previous FILE alone. */
+    if (tmp != NULL) {
+        int bad = ferror(r.out);
+        int e = errno;
+        if (fclose(r.out) != 0) {
+            bad = 1;
+            e = errno;
+        }
+        if (!bad && rename(tmp, output) != 0) {
+            bad = 1;
+            e = errno;
+        }
+        if (bad) {
+            fprintf(stderr, "%s: %s: cannot write: %s\n", progname, output, strerror(e));
+            remove(tmp);
+            set_status(&r, EXIT_TROUBLE);
+        }
+        free(tmp);
+    } else if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: standard output: write error: %s\n", progname, strerror(errno));
+        set_status(&r, EXIT_TROUBLE);
+    }
+    free(files);
+    return r.status;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd;
+    size_t i;
+
+    if (argc < 2) {
+        main_usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        if (strcmp(cmd, "help") == 0 && argc > 2) {
+            for (i = 0; i < NCOMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    fputs(commands[i].usage, stdout);
+                    return fflush(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE;
+                }
+            return usage_error(NULL, "unknown command", argv[2]);
+        }
+        main_usage(stdout);
+        return fflush(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("epsos %s\n", epsos_version_string());
+        return fflush(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE;
+    }
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return run_command(&commands[i], argc - 2, argv + 2);
+    if (cmd[0] == '-')
+        return usage_error(NULL, "unknown option", cmd);
+    return usage_error(NULL, "unknown command", cmd);
+}
