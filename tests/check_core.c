@@ -181,6 +181,48 @@ START_TEST(test_table_introspection)
 }
 END_TEST
 
+/* One ctx per thread, documents parsed and read concurrently: every thread
+ * sees the same values (run under valgrind/ASan in CI; TSan-ready). */
+static void *thread_parse(void *arg)
+{
+    int *rc = arg;
+    epsos_ctx *ctx = NULL;
+    *rc = epsos_ctx_new(&ctx);
+    for (int i = 0; i < 40 && *rc == EPSOS_OK; i++) {
+        epsos_doc *doc = NULL;
+        epsos_item *h, *p;
+        const char *birth = NULL;
+        *rc = epsos_doc_parse_file(&doc, ctx, TEST_DATA "/ps-header.xml", 0);
+        if (*rc == EPSOS_OK)
+            *rc = epsos_doc_header(&h, doc);
+        if (*rc == EPSOS_OK)
+            *rc = epsos_item_child(&p, h, EPSOS_F_PATIENT, 0);
+        if (*rc == EPSOS_OK)
+            *rc = epsos_item_get_time(p, EPSOS_F_BIRTH_TIME, 0, &birth);
+        if (*rc == EPSOS_OK && (!birth || strcmp(birth, "19700512") != 0))
+            *rc = -200;
+        if (*rc == EPSOS_OK && epsos_doc_parse(&(epsos_doc *){NULL}, ctx,
+                                               (const uint8_t *)"<x", 2, 0) != EPSOS_EPARSE)
+            *rc = -201;                       /* errors stay on this thread's ctx */
+        epsos_doc_free(doc);
+    }
+    epsos_ctx_free(ctx);
+    return NULL;
+}
+
+START_TEST(test_threads_parse)
+{
+    pthread_t t[4];
+    int rc[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, thread_parse, &rc[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(rc[i], EPSOS_OK);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("core");
@@ -191,6 +233,8 @@ int main(void)
     tcase_add_test(tc, test_ctx_errors_and_limits);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_table_introspection);
+    tcase_add_test(tc, test_threads_parse);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
