@@ -25,6 +25,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "commands.h"
+
 #define EXIT_OK       0
 #define EXIT_FINDINGS 1
 #define EXIT_TROUBLE  2
@@ -839,6 +841,25 @@ static const command commands[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
+/* Subcommands with options of their own, each in its own file. */
+static const struct {
+    const char *name, *summary;
+    int (*fn)(int argc, char **argv);
+} ext_commands[] = {
+#define EPSOS_CMD(name, summary, fn) { name, summary, fn },
+#include "commands.def"
+#undef EPSOS_CMD
+    { NULL, NULL, NULL }
+};
+
+static int run_ext(const char *name, int argc, char **argv)
+{
+    for (size_t i = 0; ext_commands[i].name; i++)
+        if (strcmp(name, ext_commands[i].name) == 0)
+            return ext_commands[i].fn(argc, argv);
+    return -1;
+}
+
 static void main_usage(FILE *f)
 {
     size_t i;
@@ -850,6 +871,8 @@ static void main_usage(FILE *f)
           "Commands:\n", f);
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    for (i = 0; ext_commands[i].name; i++)
+        fprintf(f, "  %-8s %s\n", ext_commands[i].name, ext_commands[i].summary);
     fputs("\n"
           "FILE \"-\" reads standard input.  Exit status: 0 success, 1 findings,\n"
           "2 usage error or an input that could not be read or parsed.\n", f);
@@ -1036,6 +1059,10 @@ int main(int argc, char **argv)
                     fputs(commands[i].usage, stdout);
                     return fflush(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE;
                 }
+            char *help_argv[] = { argv[2], (char *)"--help", NULL };
+            int rc = run_ext(argv[2], 2, help_argv);
+            if (rc >= 0)
+                return rc;
             return usage_error(NULL, "unknown command", argv[2]);
         }
         main_usage(stdout);
@@ -1048,6 +1075,9 @@ int main(int argc, char **argv)
     for (i = 0; i < NCOMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return run_command(&commands[i], argc - 2, argv + 2);
+    int rc = run_ext(cmd, argc - 1, argv + 1);
+    if (rc >= 0)
+        return rc;
     if (cmd[0] == '-')
         return usage_error(NULL, "unknown option", cmd);
     return usage_error(NULL, "unknown command", cmd);

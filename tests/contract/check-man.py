@@ -67,6 +67,15 @@ with tempfile.TemporaryDirectory() as tmp:
         if r.returncode:
             fail.append("%s: EXAMPLE does not compile:\n%s" % (os.path.basename(path), r.stderr))
 
+# man/Makefile.am lists every page, so that each is installed and distributed
+listed = set(re.findall(r"(man[137]/[^\s\\]+)", open(os.path.join(man, "Makefile.am")).read()))
+present = {"man%s/%s" % (d, f) for d in "137" if os.path.isdir(os.path.join(man, "man" + d))
+           for f in os.listdir(os.path.join(man, "man" + d))}
+for p in sorted(present - listed):
+    fail.append("man/Makefile.am does not list %s (run man/update-pages.sh)" % p)
+for p in sorted(listed - present):
+    fail.append("man/Makefile.am lists %s, which does not exist" % p)
+
 for f in fail:
     print("FAIL:", f)
 if not fail:
