@@ -1,13 +1,36 @@
-/* libepsos: allocation wrappers (one place to hook fault injection). */
+/*
+ * libepsos: allocation.  Every allocation of the library goes through these
+ * wrappers, which use libxml2's allocator functions (xmlMalloc & co): the
+ * same allocator as the trees we build, one place for a host's memory
+ * debugging to see all of it, and one hook for the fault-injection tests
+ * (tests/check_faults.c, as the host program, installs a failing allocator in the
+ * test program; the library itself never changes libxml2's allocator).
+ */
 #include "config.h"
-#include <stdlib.h>
 #include <string.h>
+#include <libxml/xmlmemory.h>
 #include "internal.h"
 
-void *epsos__malloc(size_t n) { return malloc(n ? n : 1); }
-void *epsos__calloc(size_t n, size_t size) { return calloc(n ? n : 1, size ? size : 1); }
-void *epsos__realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
-void  epsos__free(void *p) { free(p); }
+void *epsos__malloc(size_t n) { return xmlMalloc(n ? n : 1); }
+
+void *epsos__calloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    size_t total = n * size;
+    void *p = xmlMalloc(total ? total : 1);
+    if (p)
+        memset(p, 0, total ? total : 1);
+    return p;
+}
+
+void *epsos__realloc(void *p, size_t n) { return xmlRealloc(p, n ? n : 1); }
+
+void epsos__free(void *p)
+{
+    if (p)
+        xmlFree(p);
+}
 
 char *epsos__strdup(const char *s)
 {
@@ -18,4 +41,4 @@ char *epsos__strdup(const char *s)
     return d;
 }
 
-EPSOS_API void epsos_free(void *ptr) { free(ptr); }
+EPSOS_API void epsos_free(void *ptr) { epsos__free(ptr); }

@@ -60,6 +60,11 @@ void *epsos__ctx_libctx(epsos_ctx *ctx);
  * where siblings share the name.  Writes into buf (truncated with "..."). */
 void epsos__node_path(const xmlNode *node, char *buf, size_t len);
 
+/* Node creation that reports every failed allocation (xml.c). */
+xmlNode *epsos__new_element(xmlDoc *doc, xmlNs *ns, const char *name);
+xmlNode *epsos__new_text(xmlDoc *doc, const char *text);
+bool epsos__set_prop(xmlNode *node, const char *name, const char *value);
+
 /* Is node an element {ns}local?  (ns NULL: no namespace) */
 bool epsos__is_el(const xmlNode *node, const char *ns, const char *local);
 

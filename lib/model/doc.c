@@ -256,23 +256,29 @@ EPSOS_API int epsos_doc_new(epsos_doc **out, epsos_ctx *ctx, int32_t kind)
         return epsos__err(ctx, EPSOS_EINVAL, "epsos_doc_new: unknown document kind %d", (int)kind);
 
     xmlDoc *xml = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNode *root = xml ? xmlNewDocNode(xml, NULL, (const xmlChar *)"ClinicalDocument", NULL) : NULL;
+    xmlNode *root = xml ? epsos__new_element(xml, NULL, "ClinicalDocument") : NULL;
     xmlNs *ns = root ? xmlNewNs(root, (const xmlChar *)EPSOS_NS_HL7, NULL) : NULL;
-    bool ok = ns && xmlNewNs(root, (const xmlChar *)EPSOS_NS_XSI, (const xmlChar *)"xsi");
+    xmlNs *xsi = ns ? xmlNewNs(root, (const xmlChar *)EPSOS_NS_XSI, (const xmlChar *)"xsi") : NULL;
+    bool ok = ns && ns->href && xml->version && xsi && xsi->href && xsi->prefix;
     if (ok) {
         xmlSetNs(root, ns);
         xmlDocSetRootElement(xml, root);
-        xmlNode *t = xmlNewChild(root, ns, (const xmlChar *)"typeId", NULL);
-        xmlNode *tm = xmlNewChild(root, ns, (const xmlChar *)"templateId", NULL);
-        xmlNode *c = xmlNewChild(root, ns, (const xmlChar *)"code", NULL);
-        ok = t && tm && c &&
-             xmlSetProp(t, (const xmlChar *)"root", (const xmlChar *)"2.16.840.1.113883.1.3") &&
-             xmlSetProp(t, (const xmlChar *)"extension", (const xmlChar *)"POCD_HD000040") &&
-             xmlSetProp(tm, (const xmlChar *)"root", (const xmlChar *)doc_kinds[kind].template_id) &&
-             xmlSetProp(c, (const xmlChar *)"code", (const xmlChar *)doc_kinds[kind].code) &&
-             xmlSetProp(c, (const xmlChar *)"codeSystem", (const xmlChar *)LOINC) &&
-             xmlSetProp(c, (const xmlChar *)"codeSystemName", (const xmlChar *)"LOINC") &&
-             xmlSetProp(c, (const xmlChar *)"displayName", (const xmlChar *)doc_kinds[kind].display);
+        xmlNode *t = NULL, *tm = NULL, *c = NULL;
+        ok = (t = epsos__new_element(xml, ns, "typeId")) && xmlAddChild(root, t) &&
+             (tm = epsos__new_element(xml, ns, "templateId")) && xmlAddChild(root, tm) &&
+             (c = epsos__new_element(xml, ns, "code")) && xmlAddChild(root, c) &&
+             epsos__set_prop(t, "root", "2.16.840.1.113883.1.3") &&
+             epsos__set_prop(t, "extension", "POCD_HD000040") &&
+             epsos__set_prop(tm, "root", doc_kinds[kind].template_id) &&
+             epsos__set_prop(c, "code", doc_kinds[kind].code) &&
+             epsos__set_prop(c, "codeSystem", LOINC) &&
+             epsos__set_prop(c, "codeSystemName", "LOINC") &&
+             epsos__set_prop(c, "displayName", doc_kinds[kind].display);
+        if (!ok) {              /* free whichever node was not linked yet */
+            if (t && !t->parent) xmlFreeNode(t);
+            if (tm && !tm->parent) xmlFreeNode(tm);
+            if (c && !c->parent) xmlFreeNode(c);
+        }
     }
     if (!ok) {
         if (root && !xml->children)
@@ -349,14 +355,7 @@ EPSOS_API int epsos_doc_serialize(uint8_t **out, size_t *out_len, const epsos_do
         xmlFree(mem);
         return epsos__err(doc->ctx, EPSOS_ENOMEM, "cannot serialize the document");
     }
-    uint8_t *copy = epsos__malloc((size_t)len + 1);
-    if (!copy) {
-        xmlFree(mem);
-        return epsos__err(doc->ctx, EPSOS_ENOMEM, "out of memory serializing the document");
-    }
-    memcpy(copy, mem, (size_t)len + 1);
-    xmlFree(mem);
-    *out = copy;
+    *out = mem;                     /* xmlMalloc'ed: epsos_free releases it */
     *out_len = (size_t)len;
     return EPSOS_OK;
 }

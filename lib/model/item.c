@@ -429,22 +429,21 @@ static xmlNode *new_element(epsos_doc *doc, xmlNode *parent, const epsos__step *
     if (!ns && strcmp(st->ns, EPSOS_NS_PHARM) == 0)
         ns = xmlNewNs(xmlDocGetRootElement(doc->xml), (const xmlChar *)EPSOS_NS_PHARM,
                       (const xmlChar *)"pharm");
-    if (!ns)
+    if (!ns || !ns->href)
         return NULL;
-    xmlNode *el = xmlNewDocNode(doc->xml, ns, (const xmlChar *)st->local, NULL);
+    xmlNode *el = epsos__new_element(doc->xml, ns, st->local);
     if (!el)
         return NULL;
     for (unsigned i = 0; i < st->ninit; i++) {
         if (strcmp(st->init[i].name, "templateId") == 0) {
-            xmlNode *t = xmlNewDocNode(doc->xml, ns, (const xmlChar *)"templateId", NULL);
-            if (!t || !xmlSetProp(t, (const xmlChar *)"root", (const xmlChar *)st->init[i].value)) {
+            xmlNode *t = epsos__new_element(doc->xml, ns, "templateId");
+            if (!t || !epsos__set_prop(t, "root", st->init[i].value)) {
                 xmlFreeNode(t);
                 xmlFreeNode(el);
                 return NULL;
             }
             insert_ordered(el, t);
-        } else if (!xmlSetProp(el, (const xmlChar *)st->init[i].name,
-                               (const xmlChar *)st->init[i].value)) {
+        } else if (!epsos__set_prop(el, st->init[i].name, st->init[i].value)) {
             xmlFreeNode(el);
             return NULL;
         }
@@ -547,7 +546,7 @@ static int set_attr(epsos_item *item, xmlNode *n, const char *name, const char *
             xmlRemoveProp(a);
         return EPSOS_OK;
     }
-    if (!xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value))
+    if (!epsos__set_prop(n, name, value))
         return epsos__err(item->doc->ctx, EPSOS_ENOMEM, "out of memory");
     return EPSOS_OK;
 }
@@ -601,7 +600,7 @@ EPSOS_API int epsos_item_set_text(epsos_item *item, int32_t field, size_t index,
         return set_attr(item, n, "code", text);
     }
     clear_value(n, true);
-    xmlNode *t = xmlNewDocText(item->doc->xml, (const xmlChar *)text);
+    xmlNode *t = epsos__new_text(item->doc->xml, text);
     if (!t || !xmlAddChild(n, t)) {
         xmlFreeNode(t);
         return epsos__err(item->doc->ctx, EPSOS_ENOMEM, "out of memory");

@@ -77,3 +77,39 @@ void epsos__node_path(const xmlNode *node, char *buf, size_t len)
         used += sl;
     }
 }
+
+/* libxml2 2.9 does not check every allocation when it creates nodes: an
+ * element can come back with a NULL name, an attribute with a NULL name or
+ * value, a text node with NULL content.  These wrappers check and clean up,
+ * so that a failed allocation is an error, never a damaged tree. */
+xmlNode *epsos__new_element(xmlDoc *doc, xmlNs *ns, const char *name)
+{
+    xmlNode *el = xmlNewDocNode(doc, ns, (const xmlChar *)name, NULL);
+    if (el && !el->name) {
+        xmlFreeNode(el);
+        el = NULL;
+    }
+    return el;
+}
+
+xmlNode *epsos__new_text(xmlDoc *doc, const char *text)
+{
+    xmlNode *t = xmlNewDocText(doc, (const xmlChar *)text);
+    if (t && !t->content) {
+        xmlFreeNode(t);
+        t = NULL;
+    }
+    return t;
+}
+
+bool epsos__set_prop(xmlNode *node, const char *name, const char *value)
+{
+    xmlAttr *a = xmlSetProp(node, (const xmlChar *)name, (const xmlChar *)value);
+    if (!a)
+        return false;
+    if (!a->name || (value && *value && (!a->children || !a->children->content))) {
+        xmlRemoveProp(a);
+        return false;
+    }
+    return true;
+}
