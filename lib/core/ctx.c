@@ -63,6 +63,7 @@ EPSOS_API void epsos_ctx_clear_error(epsos_ctx *ctx)
         epsos__ctx_reset(ctx);
 }
 
+__attribute__((format(printf, 5, 0)))
 static int verr(epsos_ctx *ctx, int code, int32_t line, const char *xpath,
                 const char *fmt, va_list ap)
 {
