@@ -14,6 +14,7 @@ typedef struct epsos_ctx epsos_ctx;
 /* Limits, for epsos_ctx_set_limit() / epsos_ctx_get_limit(). */
 #define EPSOS_LIMIT_MAX_BYTES 1  /* largest input document in bytes (default 64 MiB) */
 #define EPSOS_LIMIT_MAX_DEPTH 2  /* deepest element nesting (default 256, at most 256) */
+#define EPSOS_LIMIT_MAX_ATTRIBUTES 3  /* attributes of one element (default 256, at most 65536) */
 
 /* Create a context.  *out is NULL on failure. */
 EPSOS_API int epsos_ctx_new(epsos_ctx **out);

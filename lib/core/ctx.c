@@ -19,6 +19,7 @@ EPSOS_API int epsos_ctx_new(epsos_ctx **out)
         return EPSOS_ENOMEM;
     ctx->max_bytes = EPSOS_DEFAULT_MAX_BYTES;
     ctx->max_depth = EPSOS_DEFAULT_MAX_DEPTH;
+    ctx->max_attributes = EPSOS_DEFAULT_MAX_ATTRIBUTES;
     *out = ctx;
     return EPSOS_OK;
 }
@@ -129,6 +130,13 @@ EPSOS_API int epsos_ctx_set_limit(epsos_ctx *ctx, int32_t limit, uint64_t value)
                               EPSOS_HARD_MAX_DEPTH, (unsigned long long)value);
         ctx->max_depth = (uint32_t)value;
         return EPSOS_OK;
+    case EPSOS_LIMIT_MAX_ATTRIBUTES:
+        if (value == 0 || value > EPSOS_HARD_MAX_ATTRIBUTES)
+            return epsos__err(ctx, EPSOS_EINVAL,
+                              "EPSOS_LIMIT_MAX_ATTRIBUTES must be between 1 and %u, not %llu",
+                              EPSOS_HARD_MAX_ATTRIBUTES, (unsigned long long)value);
+        ctx->max_attributes = (uint32_t)value;
+        return EPSOS_OK;
     default:
         return epsos__err(ctx, EPSOS_EINVAL, "unknown limit %d", (int)limit);
     }
@@ -141,6 +149,7 @@ EPSOS_API int epsos_ctx_get_limit(const epsos_ctx *ctx, int32_t limit, uint64_t 
     switch (limit) {
     case EPSOS_LIMIT_MAX_BYTES: *out = ctx->max_bytes; return EPSOS_OK;
     case EPSOS_LIMIT_MAX_DEPTH: *out = ctx->max_depth; return EPSOS_OK;
+    case EPSOS_LIMIT_MAX_ATTRIBUTES: *out = ctx->max_attributes; return EPSOS_OK;
     default: return EPSOS_EINVAL;
     }
 }

@@ -21,7 +21,9 @@
 
 #define EPSOS_DEFAULT_MAX_BYTES ((uint64_t)64 * 1024 * 1024)
 #define EPSOS_DEFAULT_MAX_DEPTH 256u
-#define EPSOS_HARD_MAX_DEPTH    256u   /* libxml2's own limit without XML_PARSE_HUGE */
+#define EPSOS_HARD_MAX_DEPTH    256u   /* the deepest we allow at all */
+#define EPSOS_DEFAULT_MAX_ATTRIBUTES 256u
+#define EPSOS_HARD_MAX_ATTRIBUTES    65536u
 
 #define EPSOS_ERRMSG_MAX  512
 #define EPSOS_ERRLOC_MAX  512
@@ -33,6 +35,7 @@ struct epsos_ctx {
     char     errloc[EPSOS_ERRLOC_MAX];
     uint64_t max_bytes;
     uint32_t max_depth;
+    uint32_t max_attributes;
     void    *ossl_libctx;          /* OSSL_LIB_CTX *, created on first use */
 };
 
