@@ -8,8 +8,45 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stddef.h>
 #include <libxml/parser.h>
+#include <libxml/xmlmemory.h>
 #include <epsos.h>
+
+/* Live heap bytes allocated through libxml2's allocator (the library's own
+ * allocations go there too), for the memory ratio. */
+static size_t live, peak;
+typedef struct { size_t n; } hdr_t;
+static void *c_malloc(size_t n)
+{
+    hdr_t *h = malloc(sizeof(max_align_t) + n);
+    if (!h) return NULL;
+    h->n = n; live += n; if (live > peak) peak = live;
+    return (char *)h + sizeof(max_align_t);
+}
+static void c_free(void *p)
+{
+    if (!p) return;
+    hdr_t *h = (hdr_t *)((char *)p - sizeof(max_align_t));
+    live -= h->n;
+    free(h);
+}
+static void *c_realloc(void *p, size_t n)
+{
+    if (!p) return c_malloc(n);
+    hdr_t *h = (hdr_t *)((char *)p - sizeof(max_align_t));
+    size_t old = h->n;
+    hdr_t *nh = realloc(h, sizeof(max_align_t) + n);
+    if (!nh) return NULL;
+    nh->n = n; live = live - old + n; if (live > peak) peak = live;
+    return (char *)nh + sizeof(max_align_t);
+}
+static char *c_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = c_malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
 
 static double now(void)
 {
@@ -59,6 +96,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench-parse [-n ROUNDS] FILE...\n");
         return 2;
     }
+    xmlMemSetup(c_free, c_malloc, c_realloc, c_strdup);
     epsos_ctx *ctx;
     if (epsos_ctx_new(&ctx) != EPSOS_OK)
         return 2;
@@ -104,10 +142,54 @@ int main(int argc, char **argv)
             }
         }
     }
+    /* serialize: epsos_doc_serialize vs xmlDocDumpMemory of the same tree;
+     * memory: peak heap of a parsed document vs the bare libxml2 tree */
+    double t_dump = 0, t_ser = 0;
+    size_t mem_xml = 0, mem_epsos = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        size_t base = live;
+        peak = live;
+        xmlDoc *d = xmlReadMemory(bufs[i], (int)lens[i], NULL, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                  XML_PARSE_HUGE);
+        mem_xml += peak - base;
+        peak = live;
+        base = live;
+        epsos_doc *doc = NULL;
+        epsos_item *h;
+        if (epsos_doc_parse(&doc, ctx, (const uint8_t *)bufs[i], lens[i], 0) == EPSOS_OK &&
+            epsos_doc_header(&h, doc) == EPSOS_OK)
+            read_all(h);
+        mem_epsos += peak - base;
+        for (int r = 0; d && doc && r < rounds; r++) {
+            for (int side = 0; side < 2; side++) {
+                double t0 = now();
+                if ((side ^ r) & 1) {
+                    xmlChar *m = NULL;
+                    int n = 0;
+                    xmlDocDumpMemory(d, &m, &n);
+                    xmlFree(m);
+                    t_dump += now() - t0;
+                } else {
+                    uint8_t *m = NULL;
+                    size_t n = 0;
+                    epsos_doc_serialize(&m, &n, doc, 0);
+                    epsos_free(m);
+                    t_ser += now() - t0;
+                }
+            }
+        }
+        epsos_doc_free(doc);
+        xmlFreeDoc(d);
+    }
+
     printf("files %zu, %zu bytes, %d rounds, %zu header values read per round\n", nfiles, bytes,
            rounds, values / (size_t)rounds);
     printf("epsos_doc_parse / (libxml2 parse + free):                   %.2f\n", t_parse / t_xml);
     printf("(epsos_doc_parse + read header + free) / (libxml2 parse + free): %.2f\n", t_read / t_xml);
+    printf("epsos_doc_serialize / xmlDocDumpMemory:                      %.2f\n", t_ser / t_dump);
+    printf("peak heap: parsed epsos_doc (header read) / libxml2 tree:     %.2f\n",
+           (double)mem_epsos / (double)mem_xml);
     for (size_t i = 0; i < nfiles; i++)
         free(bufs[i]);
     free(bufs);
