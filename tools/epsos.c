@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "commands.h"
 
@@ -797,7 +799,7 @@ static void info_doc(run_state *r, epsos_doc *doc, const char *label)
 /* command line                                                           */
 /* ---------------------------------------------------------------------- */
 
-enum { OPT_OUTPUT = 1u, OPT_JSON = 2u, OPT_PRETTY = 4u };
+enum { OPT_OUTPUT = 1u, OPT_JSON = 2u, OPT_PRETTY = 4u, OPT_JOBS = 8u };
 
 typedef struct command {
     const char *name;
@@ -809,20 +811,22 @@ typedef struct command {
 
 static const command commands[] = {
     { "info", "print a short summary of each document",
-      "Usage: epsos info [-o FILE] FILE...\n"
+      "Usage: epsos info [-j N] [-o FILE] FILE...\n"
       "\n"
       "Print a short summary of each CDA document: kind, generation, title,\n"
       "document id, effective time, language, patient, authors, custodian and\n"
       "the list of sections.  Missing values are shown as \"-\".\n"
       "\n"
+      "  -j, --jobs N       process N files at a time (0: one per processor);\n"
+      "                     the output keeps the order of the files\n"
       "  -o, --output FILE  write to FILE (through FILE.tmp, then renamed)\n"
       "  -h, --help         show this help\n"
       "\n"
       "FILE \"-\" reads standard input.  Exit status: 0 success, 2 usage error or\n"
       "an input that could not be read or parsed.\n",
-      OPT_OUTPUT, info_doc },
+      OPT_OUTPUT | OPT_JOBS, info_doc },
     { "dump", "write the documents as JSON",
-      "Usage: epsos dump [--json] [--pretty] [-o FILE] FILE...\n"
+      "Usage: epsos dump [--json] [--pretty] [-j N] [-o FILE] FILE...\n"
       "\n"
       "Write each CDA document as one JSON object: {\"file\", \"kind\", \"generation\",\n"
       "\"header\"}, the header holding every field of the template table that\n"
@@ -831,12 +835,14 @@ static const command commands[] = {
       "\n"
       "  --json             JSON output (the default and only format)\n"
       "  --pretty           indent the JSON\n"
+      "  -j, --jobs N       process N files at a time (0: one per processor);\n"
+      "                     the output keeps the order of the files\n"
       "  -o, --output FILE  write to FILE (through FILE.tmp, then renamed)\n"
       "  -h, --help         show this help\n"
       "\n"
       "FILE \"-\" reads standard input.  Exit status: 0 success, 2 usage error or\n"
       "an input that could not be read or parsed.\n",
-      OPT_OUTPUT | OPT_JSON | OPT_PRETTY, dump_doc },
+      OPT_OUTPUT | OPT_JSON | OPT_PRETTY | OPT_JOBS, dump_doc },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -906,8 +912,124 @@ static int same_file(const char *a, const char *b)
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* several files at a time                                                */
+/* ---------------------------------------------------------------------- */
+
+/* Each worker has its own context (a ctx is used by one thread at a time)
+ * and writes each document into a buffer of its own; the main thread writes
+ * the buffers in the order of the files, as each one is done. */
+typedef struct {
+    char   *buf;
+    size_t  len;
+    int     status;
+    int     done;
+} job_result;
+
+typedef struct {
+    const command  *cmd;
+    char          **files;
+    size_t          nfiles, next;
+    int             pretty;
+    job_result     *results;
+    pthread_mutex_t lock;
+    pthread_cond_t  cond;
+} job_queue;
+
+static void process_one(run_state *r, const command *cmd, const char *file)
+{
+    epsos_doc *doc;
+    r->label = file;
+    doc = load_doc(r, file);
+    if (doc == NULL)
+        return;
+    cmd->each(r, doc, file);
+    r->ndocs++;
+    epsos_doc_free(doc);
+}
+
+static void *job_worker(void *arg)
+{
+    job_queue *q = arg;
+    run_state r;
+    memset(&r, 0, sizeof r);
+    r.pretty = q->pretty;
+    int ok = epsos_ctx_new(&r.ctx) == EPSOS_OK;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        size_t i = q->next < q->nfiles ? q->next++ : SIZE_MAX;
+        pthread_mutex_unlock(&q->lock);
+        if (i == SIZE_MAX)
+            break;
+        job_result res = { NULL, 0, EXIT_TROUBLE, 1 };
+        r.status = EXIT_OK;
+        r.ndocs = 0;                 /* separators are the main thread's job */
+        r.out = ok ? open_memstream(&res.buf, &res.len) : NULL;
+        if (r.out != NULL) {
+            process_one(&r, q->cmd, q->files[i]);
+            if (fclose(r.out) != 0)
+                set_status(&r, EXIT_TROUBLE);
+            res.status = r.status;
+        } else {
+            fprintf(stderr, "%s: %s: out of memory\n", progname, q->files[i]);
+        }
+        pthread_mutex_lock(&q->lock);
+        q->results[i] = res;
+        pthread_cond_broadcast(&q->cond);
+        pthread_mutex_unlock(&q->lock);
+    }
+    epsos_ctx_free(r.ctx);
+    free(r.jw.first);
+    return NULL;
+}
+
+/* Runs the files on `jobs` threads; output to r->out in file order. */
+static void run_jobs(run_state *r, const command *cmd, char **files, size_t nfiles,
+                     unsigned jobs)
+{
+    job_queue q;
+    pthread_t *threads = xrealloc(NULL, sizeof *threads * jobs);
+    unsigned started = 0;
+    memset(&q, 0, sizeof q);
+    q.cmd = cmd;
+    q.files = files;
+    q.nfiles = nfiles;
+    q.pretty = r->pretty;
+    q.results = xrealloc(NULL, sizeof *q.results * nfiles);
+    memset(q.results, 0, sizeof *q.results * nfiles);
+    pthread_mutex_init(&q.lock, NULL);
+    pthread_cond_init(&q.cond, NULL);
+    for (unsigned t = 0; t < jobs; t++)
+        if (pthread_create(&threads[started], NULL, job_worker, &q) == 0)
+            started++;
+    if (started == 0) {                     /* no thread: do the work here */
+        job_worker(&q);
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        pthread_mutex_lock(&q.lock);
+        while (!q.results[i].done)
+            pthread_cond_wait(&q.cond, &q.lock);
+        pthread_mutex_unlock(&q.lock);
+        if (q.results[i].len > 0) {
+            /* the separator a single run writes between documents */
+            if (r->ndocs++ > 0 && cmd->each == info_doc)
+                fputc('\n', r->out);
+            fwrite(q.results[i].buf, 1, q.results[i].len, r->out);
+        }
+        free(q.results[i].buf);
+        set_status(r, q.results[i].status);
+    }
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    pthread_mutex_destroy(&q.lock);
+    pthread_cond_destroy(&q.cond);
+    free(q.results);
+    free(threads);
+}
+
 static int run_command(const command *cmd, int argc, char **argv)
 {
+    unsigned jobs = 1;
     const char *output = NULL;
     char      **files;
     size_t      nfiles = 0, i;
@@ -940,6 +1062,23 @@ static int run_command(const command *cmd, int argc, char **argv)
             output = arg + 9;
         } else if ((cmd->options & OPT_OUTPUT) && strncmp(arg, "-o", 2) == 0) {
             output = arg + 2;
+        } else if ((cmd->options & OPT_JOBS) &&
+                   (strcmp(arg, "-j") == 0 || strcmp(arg, "--jobs") == 0 ||
+                    strncmp(arg, "--jobs=", 7) == 0 || strncmp(arg, "-j", 2) == 0)) {
+            const char *v = strncmp(arg, "--jobs=", 7) == 0 ? arg + 7
+                            : (strcmp(arg, "-j") == 0 || strcmp(arg, "--jobs") == 0)
+                                ? (a + 1 < argc ? argv[++a] : NULL) : arg + 2;
+            char *end = NULL;
+            long n = v ? strtol(v, &end, 10) : -1;
+            if (!v || !*v || *end || n < 0 || n > 1024) {
+                free(files);
+                return usage_error(cmd, "-j wants a number of jobs from 0 to 1024", v);
+            }
+            if (n == 0) {
+                long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+                n = cpus > 0 ? cpus : 1;
+            }
+            jobs = (unsigned)n;
         } else if ((cmd->options & OPT_JSON) && strcmp(arg, "--json") == 0) {
             /* the only format */
         } else if ((cmd->options & OPT_PRETTY) && strcmp(arg, "--pretty") == 0) {
@@ -1001,16 +1140,11 @@ static int run_command(const command *cmd, int argc, char **argv)
         return EXIT_TROUBLE;
     }
 
-    for (i = 0; i < nfiles; i++) {
-        epsos_doc *doc;
-
-        r.label = files[i];
-        doc = load_doc(&r, files[i]);
-        if (doc == NULL)
-            continue;
-        cmd->each(&r, doc, files[i]);
-        r.ndocs++;
-        epsos_doc_free(doc);
+    if (jobs > 1 && nfiles > 1) {
+        run_jobs(&r, cmd, files, nfiles, jobs < nfiles ? jobs : (unsigned)nfiles);
+    } else {
+        for (i = 0; i < nfiles; i++)
+            process_one(&r, cmd, files[i]);
     }
 
     epsos_ctx_free(r.ctx);

@@ -294,6 +294,19 @@ else
     done <"$tmp/corpus.list"
     checks=$((checks + ncorpus))
     [ $ncorpus -gt 0 ] || fail "corpus $CORPUS has no XML file"
+
+    # -j: the same output, in the same order, as one file at a time; a bad
+    # file among them still gives exit 2 and the others are written
+    find "$CORPUS/samples" -type f -name '*.xml' -print0 | sort -z >"$tmp/samples0"
+    printf '%s\0' "$tmp/missing.xml" >>"$tmp/samples0"
+    for c in dump info; do
+        xargs -0 $EPSOS $c <"$tmp/samples0" >"$tmp/seq" 2>/dev/null; r1=$?
+        xargs -0 $EPSOS $c -j 3 <"$tmp/samples0" >"$tmp/par" 2>/dev/null; r2=$?
+        checks=$((checks + 1))
+        cmp -s "$tmp/seq" "$tmp/par" || fail "$c -j 3: output differs from one file at a time"
+        [ $r1 -eq $r2 ] && [ $r1 -ne 0 ] || fail "$c -j 3: exit $r2 (one at a time: $r1), a file is missing"
+        [ -s "$tmp/par" ] || fail "$c -j 3: no output"
+    done
 fi
 
 echo "test-tool: $checks checks, $failures failures"
