@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -913,6 +914,52 @@ static int same_file(const char *a, const char *b)
 }
 
 /* ---------------------------------------------------------------------- */
+/* progress on a terminal                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* After a second, a run over several files shows "[i/n] FILE" on standard
+ * error when that is a terminal, at most ten times a second; cleared at the
+ * end.  Never in pipes or files. */
+typedef struct {
+    int    on;          /* stderr is a terminal and there are several files */
+    double start, last;
+    int    shown;
+} progress;
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_init(progress *p, size_t nfiles)
+{
+    p->on = nfiles > 1 && isatty(STDERR_FILENO);
+    p->start = p->last = p->on ? mono_now() : 0;
+    p->shown = 0;
+}
+
+static void progress_step(progress *p, size_t done, size_t total, const char *file)
+{
+    if (!p->on)
+        return;
+    double t = mono_now();
+    if (t - p->start < 1.0 || t - p->last < 0.1)
+        return;
+    p->last = t;
+    p->shown = 1;
+    fprintf(stderr, "\r\033[K[%zu/%zu] %.60s", done, total, file);
+    fflush(stderr);
+}
+
+static void progress_end(progress *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+}
+
+/* ---------------------------------------------------------------------- */
 /* several files at a time                                                */
 /* ---------------------------------------------------------------------- */
 
@@ -1005,7 +1052,10 @@ static void run_jobs(run_state *r, const command *cmd, char **files, size_t nfil
     if (started == 0) {                     /* no thread: do the work here */
         job_worker(&q);
     }
+    progress pr;
+    progress_init(&pr, nfiles);
     for (size_t i = 0; i < nfiles; i++) {
+        progress_step(&pr, i, nfiles, files[i]);
         pthread_mutex_lock(&q.lock);
         while (!q.results[i].done)
             pthread_cond_wait(&q.cond, &q.lock);
@@ -1019,6 +1069,7 @@ static void run_jobs(run_state *r, const command *cmd, char **files, size_t nfil
         free(q.results[i].buf);
         set_status(r, q.results[i].status);
     }
+    progress_end(&pr);
     for (unsigned t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     pthread_mutex_destroy(&q.lock);
@@ -1143,8 +1194,13 @@ static int run_command(const command *cmd, int argc, char **argv)
     if (jobs > 1 && nfiles > 1) {
         run_jobs(&r, cmd, files, nfiles, jobs < nfiles ? jobs : (unsigned)nfiles);
     } else {
-        for (i = 0; i < nfiles; i++)
+        progress pr;
+        progress_init(&pr, nfiles);
+        for (i = 0; i < nfiles; i++) {
+            progress_step(&pr, i, nfiles, files[i]);
             process_one(&r, cmd, files[i]);
+        }
+        progress_end(&pr);
     }
 
     epsos_ctx_free(r.ctx);
