@@ -385,13 +385,75 @@ static int read_cs(const epsos_item *item, int32_t field, size_t k, const char *
     return rc;
 }
 
+/* The JSON keys of each datatype, in output order, and how to read them. */
+static const struct {
+    int32_t     type;
+    const char *keys[4];
+} shapes[] = {
+    { EPSOS_T_CS,  { "code" } },
+    { EPSOS_T_CD,  { "code", "codeSystem", "codeSystemName", "displayName" } },
+    { EPSOS_T_II,  { "root", "extension" } },
+    { EPSOS_T_TS,  { "value" } },
+    { EPSOS_T_PQ,  { "value", "unit" } },
+    { EPSOS_T_TEL, { "value", "use" } },
+};
+
+static int get_values(const epsos_item *it, int32_t f, size_t k, int32_t type,
+                      const char *v[4])
+{
+    int rc;
+    switch (type) {
+    case EPSOS_T_CS:  return read_cs(it, f, k, &v[0]);
+    case EPSOS_T_CD:
+        rc = epsos_item_get_code(it, f, k, &v[0], &v[1], &v[3]);
+        return rc != EPSOS_OK ? rc : epsos_item_get_attr(it, f, k, "codeSystemName", &v[2]);
+    case EPSOS_T_II:  return epsos_item_get_id(it, f, k, &v[0], &v[1]);
+    case EPSOS_T_TS:  return epsos_item_get_time(it, f, k, &v[0]);
+    case EPSOS_T_PQ:  return epsos_item_get_quantity(it, f, k, &v[0], &v[1]);
+    case EPSOS_T_TEL: return epsos_item_get_telecom(it, f, k, &v[0], &v[1]);
+    default:          return EPSOS_ETYPE;
+    }
+}
+
+/* translation[] of a coded value */
+static void dump_translations(run_state *r, epsos_item *item, int32_t field, size_t k)
+{
+    json_writer *w = &r->jw;
+    size_t ntr = 0;
+    if (epsos_item_translation_count(item, field, k, &ntr) != EPSOS_OK || ntr == 0)
+        return;
+    jw_key(w, "translation");
+    jw_begin(w, '[');
+    for (size_t t = 0; t < ntr; t++) {
+        const char *tc = NULL, *ts = NULL, *td = NULL;
+        int trc = epsos_item_get_translation(item, field, k, t, &tc, &ts, &td);
+        if (trc != EPSOS_OK) {
+            report_read_error(r, item, field, k, trc);
+            jw_str(w, NULL);
+            continue;
+        }
+        jw_begin(w, '{');
+        jw_opt(w, "code", tc);
+        jw_opt(w, "codeSystem", ts);
+        jw_opt(w, "displayName", td);
+        jw_end(w, '}');
+    }
+    jw_end(w, ']');
+}
+
 static void dump_value(run_state *r, epsos_item *item, int32_t field, int32_t type,
                        size_t k)
 {
     json_writer *w = &r->jw;
-    const char *a = NULL, *b = NULL, *c = NULL, *nf = NULL;
-    int rc = EPSOS_OK;
+    const char *nf = NULL, *v[4] = { NULL, NULL, NULL, NULL };
+    int rc;
 
+    /* <addr nullFlavor="UNK"/> is information too */
+    rc = epsos_item_get_null_flavor(item, field, k, &nf);
+    if (rc != EPSOS_OK) {
+        report_read_error(r, item, field, k, rc);
+        nf = NULL;
+    }
     if (type == EPSOS_T_ITEM) {
         epsos_item *child = NULL;
         rc = epsos_item_child(&child, item, field, k);
@@ -400,142 +462,48 @@ static void dump_value(run_state *r, epsos_item *item, int32_t field, int32_t ty
             jw_str(w, NULL);
             return;
         }
-        /* <addr nullFlavor="UNK"/> is information too */
-        if (epsos_item_get_null_flavor(item, field, k, &nf) != EPSOS_OK)
-            nf = NULL;
         dump_item(r, child, nf);
         return;
     }
-
-    rc = epsos_item_get_null_flavor(item, field, k, &nf);
-    if (rc != EPSOS_OK) {
-        report_read_error(r, item, field, k, rc);
-        nf = NULL;
-    }
-
-    switch (type) {
-    case EPSOS_T_TEXT:
-        rc = epsos_item_get_text(item, field, k, &a);
+    if (type == EPSOS_T_TEXT) {
+        rc = epsos_item_get_text(item, field, k, &v[0]);
         if (rc != EPSOS_OK) {
             report_read_error(r, item, field, k, rc);
-            a = NULL;
+            v[0] = NULL;
         }
         if (nf == NULL) {
-            jw_str(w, a);
+            jw_str(w, v[0]);
         } else {
             jw_begin(w, '{');
             jw_opt(w, "nullFlavor", nf);
-            jw_opt(w, "text", a);
+            jw_opt(w, "text", v[0]);
             jw_end(w, '}');
         }
         return;
-
-    case EPSOS_T_CS:
-        rc = read_cs(item, field, k, &a);
-        if (rc != EPSOS_OK)
-            break;
-        jw_begin(w, '{');
-        jw_opt(w, "nullFlavor", nf);
-        jw_opt(w, "code", a);
-        jw_end(w, '}');
-        return;
-
-    case EPSOS_T_CD: {
-        const char *csn = NULL;
-        size_t ntr = 0, t;
-
-        rc = epsos_item_get_code(item, field, k, &a, &b, &c);
-        if (rc != EPSOS_OK)
-            break;
-        rc = epsos_item_get_attr(item, field, k, "codeSystemName", &csn);
-        if (rc != EPSOS_OK)
-            break;
-        rc = epsos_item_translation_count(item, field, k, &ntr);
-        if (rc != EPSOS_OK)
-            break;
-        jw_begin(w, '{');
-        jw_opt(w, "nullFlavor", nf);
-        jw_opt(w, "code", a);
-        jw_opt(w, "codeSystem", b);
-        jw_opt(w, "codeSystemName", csn);
-        jw_opt(w, "displayName", c);
-        if (ntr > 0) {
-            jw_key(w, "translation");
-            jw_begin(w, '[');
-            for (t = 0; t < ntr; t++) {
-                const char *tc = NULL, *ts = NULL, *td = NULL;
-                int trc = epsos_item_get_translation(item, field, k, t, &tc, &ts, &td);
-                if (trc != EPSOS_OK) {
-                    report_read_error(r, item, field, k, trc);
-                    jw_str(w, NULL);
-                    continue;
-                }
-                jw_begin(w, '{');
-                jw_opt(w, "code", tc);
-                jw_opt(w, "codeSystem", ts);
-                jw_opt(w, "displayName", td);
-                jw_end(w, '}');
-            }
-            jw_end(w, ']');
+    }
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        if (shapes[s].type != type)
+            continue;
+        rc = get_values(item, field, k, type, v);
+        if (rc != EPSOS_OK) {
+            report_read_error(r, item, field, k, rc);
+            jw_str(w, NULL);
+            return;
         }
+        jw_begin(w, '{');
+        jw_opt(w, "nullFlavor", nf);
+        for (size_t i = 0; i < 4 && shapes[s].keys[i]; i++)
+            jw_opt(w, shapes[s].keys[i], v[i]);
+        if (type == EPSOS_T_CD)
+            dump_translations(r, item, field, k);
         jw_end(w, '}');
         return;
     }
-
-    case EPSOS_T_II:
-        rc = epsos_item_get_id(item, field, k, &a, &b);
-        if (rc != EPSOS_OK)
-            break;
-        jw_begin(w, '{');
-        jw_opt(w, "nullFlavor", nf);
-        jw_opt(w, "root", a);
-        jw_opt(w, "extension", b);
-        jw_end(w, '}');
-        return;
-
-    case EPSOS_T_TS:
-        rc = epsos_item_get_time(item, field, k, &a);
-        if (rc != EPSOS_OK)
-            break;
-        jw_begin(w, '{');
-        jw_opt(w, "nullFlavor", nf);
-        jw_opt(w, "value", a);
-        jw_end(w, '}');
-        return;
-
-    case EPSOS_T_PQ:
-        rc = epsos_item_get_quantity(item, field, k, &a, &b);
-        if (rc != EPSOS_OK)
-            break;
-        jw_begin(w, '{');
-        jw_opt(w, "nullFlavor", nf);
-        jw_opt(w, "value", a);
-        jw_opt(w, "unit", b);
-        jw_end(w, '}');
-        return;
-
-    case EPSOS_T_TEL:
-        rc = epsos_item_get_telecom(item, field, k, &a, &b);
-        if (rc != EPSOS_OK)
-            break;
-        jw_begin(w, '{');
-        jw_opt(w, "nullFlavor", nf);
-        jw_opt(w, "value", a);
-        jw_opt(w, "use", b);
-        jw_end(w, '}');
-        return;
-
-    default:
-        /* A datatype this tool does not know yet: say so, keep the JSON valid. */
-        fprintf(stderr, "%s: %s: %s: field %s has unknown datatype %ld\n", progname,
-                r->label, epsos_item_path(item),
-                epsos_field_name(field) ? epsos_field_name(field) : "?", (long)type);
-        set_status(r, EXIT_TROUBLE);
-        jw_str(w, NULL);
-        return;
-    }
-
-    report_read_error(r, item, field, k, rc);
+    /* A datatype this tool does not know yet: say so, keep the JSON valid. */
+    fprintf(stderr, "%s: %s: %s: field %s has unknown datatype %ld\n", progname, r->label,
+            epsos_item_path(item), epsos_field_name(field) ? epsos_field_name(field) : "?",
+            (long)type);
+    set_status(r, EXIT_TROUBLE);
     jw_str(w, NULL);
 }
 
