@@ -10,5 +10,6 @@
 #include "epsos/common.h"
 #include "epsos/context.h"
 #include "epsos/doc.h"
+#include "epsos/dsig.h"
 
 #endif /* EPSOS_H */
