@@ -10,6 +10,8 @@
 #include "epsos/common.h"
 #include "epsos/context.h"
 #include "epsos/doc.h"
+#include "epsos/ps.h"
 #include "epsos/dsig.h"
+#include "epsos/term.h"
 
 #endif /* EPSOS_H */

@@ -129,11 +129,11 @@ START_TEST(test_names)
     ck_assert_str_eq(epsos_kind_name(EPSOS_KIND_HEADER), "header");
     ck_assert_str_eq(epsos_kind_name(EPSOS_KIND_SECTION), "section");
     ck_assert_ptr_null(epsos_kind_name(0));
-    ck_assert_ptr_null(epsos_kind_name(11));
+    ck_assert_ptr_null(epsos_kind_name(100000));
     ck_assert_str_eq(epsos_field_name(EPSOS_F_ID), "id");
     ck_assert_str_eq(epsos_field_name(EPSOS_F_SECTION), "section");
     ck_assert_ptr_null(epsos_field_name(0));
-    ck_assert_ptr_null(epsos_field_name(49));
+    ck_assert_ptr_null(epsos_field_name(100000));
 }
 END_TEST
 

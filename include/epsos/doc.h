@@ -44,6 +44,46 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_KIND_NAME          8   /* a person name (PN) */
 #define EPSOS_KIND_ADDRESS       9   /* an address (AD) */
 #define EPSOS_KIND_SECTION      10   /* a body section */
+/* Patient Summary sections: a section whose code or templateId identifies
+ * it is read as its specific kind (every field of EPSOS_KIND_SECTION too). */
+#define EPSOS_KIND_PS_MEDICATION_SECTION   11  /* 10160-0 medication summary */
+#define EPSOS_KIND_PS_ALLERGIES_SECTION    12  /* 48765-2 allergies, adverse reactions */
+#define EPSOS_KIND_PS_PROBLEMS_SECTION     13  /* 11450-4 active problems */
+#define EPSOS_KIND_PS_SURGERIES_SECTION    14  /* 47519-4 list of surgeries */
+#define EPSOS_KIND_PS_DEVICES_SECTION      15  /* 46264-8 medical devices */
+#define EPSOS_KIND_PS_CARE_PLAN_SECTION    16  /* 18776-5 care plan (narrative) */
+#define EPSOS_KIND_PS_ADVANCE_DIRECTIVES_SECTION 17 /* 42348-3 (narrative) */
+/* Patient Summary entries. */
+#define EPSOS_KIND_MEDICATION      18  /* substanceAdministration (medication item) */
+#define EPSOS_KIND_ALLERGY_CONCERN 19  /* act: allergy concern */
+#define EPSOS_KIND_ALLERGY         20  /* observation: allergy or intolerance */
+#define EPSOS_KIND_REACTION        21  /* observation: reaction manifestation */
+#define EPSOS_KIND_PROBLEM_CONCERN 22  /* act: problem concern */
+#define EPSOS_KIND_PROBLEM         23  /* observation: problem */
+#define EPSOS_KIND_PROCEDURE       24  /* procedure (surgery) */
+#define EPSOS_KIND_DEVICE          25  /* supply: medical device */
+#define EPSOS_KIND_INGREDIENT      26  /* active ingredient of a medicinal product */
+#define EPSOS_KIND_PS_IMMUNIZATIONS_SECTION   27  /* 11369-6 */
+#define EPSOS_KIND_PS_PAST_ILLNESS_SECTION    28  /* 11348-0 history of past illness */
+#define EPSOS_KIND_PS_FUNCTIONAL_STATUS_SECTION 29 /* 47420-5 */
+#define EPSOS_KIND_PS_SOCIAL_HISTORY_SECTION  30  /* 29762-2 */
+#define EPSOS_KIND_PS_PREGNANCY_SECTION       31  /* 10162-6 pregnancy history */
+#define EPSOS_KIND_PS_VITAL_SIGNS_SECTION     32  /* 8716-3 */
+#define EPSOS_KIND_PS_RESULTS_SECTION         33  /* 30954-2 relevant diagnostic tests */
+#define EPSOS_KIND_IMMUNIZATION       34  /* substanceAdministration: vaccination */
+#define EPSOS_KIND_FUNCTIONAL_STATUS  35  /* organizer: functional assessment ("functional_assessment") */
+#define EPSOS_KIND_FUNCTIONAL_OBSERVATION 36
+#define EPSOS_KIND_SOCIAL_HISTORY     37  /* observation: social history ("social_history_observation") */
+#define EPSOS_KIND_PREGNANCY          38  /* observation: current pregnancy status */
+#define EPSOS_KIND_EXPECTED_DELIVERY  39  /* observation: expected delivery date */
+#define EPSOS_KIND_PREGNANCY_OUTCOME  40  /* observation: outcome of previous pregnancies */
+#define EPSOS_KIND_PREGNANCY_COUNT    41  /* observation: number of previous pregnancies */
+#define EPSOS_KIND_VITAL_SIGNS        42  /* organizer: vital signs, e.g. blood pressure ("vital_signs_organizer") */
+#define EPSOS_KIND_VITAL_SIGN         43  /* observation: one vital sign */
+#define EPSOS_KIND_RESULT_ORGANIZER   44  /* organizer: results */
+#define EPSOS_KIND_RESULT             45  /* observation: one result */
+#define EPSOS_KIND_BLOOD_GROUP        46  /* observation: blood group */
+#define EPSOS_KIND_MEDICATION_REASON  47  /* observation: reason of a medication */
 
 /* Field datatypes (epsos_field_type). */
 #define EPSOS_T_TEXT   1   /* character data or an attribute value */
@@ -104,6 +144,62 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_F_COUNTRY            46
 #define EPSOS_F_ORGANIZATION_NAME  47
 #define EPSOS_F_SECTION            48
+#define EPSOS_F_TEXT_REFERENCE     49  /* text/reference/@value ("#id" in the narrative) */
+#define EPSOS_F_STATUS             50  /* statusCode */
+#define EPSOS_F_START              51  /* effectiveTime/low (onset, start) */
+#define EPSOS_F_END                52  /* effectiveTime/high (resolution, end) */
+#define EPSOS_F_VALUE              53  /* observation value (CD) */
+#define EPSOS_F_NARRATIVE          54  /* section text (narrative block) */
+#define EPSOS_F_MEDICATION         55
+#define EPSOS_F_ALLERGY            56
+#define EPSOS_F_PROBLEM            57
+#define EPSOS_F_PROCEDURE          58
+#define EPSOS_F_DEVICE             59
+#define EPSOS_F_OBSERVATION        60  /* the observation of a concern */
+#define EPSOS_F_AGENT              61  /* allergy agent (substance) */
+#define EPSOS_F_REACTION           62
+#define EPSOS_F_SEVERITY           63
+#define EPSOS_F_CRITICALITY        64
+#define EPSOS_F_CERTAINTY          65
+#define EPSOS_F_CLINICAL_STATUS    66
+#define EPSOS_F_HEALTH_STATUS      67
+#define EPSOS_F_COMMENT            68  /* a comment (text) */
+#define EPSOS_F_PRODUCT_CODE       69
+#define EPSOS_F_PRODUCT_NAME       70
+#define EPSOS_F_DOSE_FORM          71
+#define EPSOS_F_ATC                72
+#define EPSOS_F_INGREDIENT         73
+#define EPSOS_F_STRENGTH_NUMERATOR 74
+#define EPSOS_F_STRENGTH_DENOMINATOR 75
+#define EPSOS_F_SUBSTANCE          76
+#define EPSOS_F_ROUTE              77
+#define EPSOS_F_DOSE               78  /* doseQuantity */
+#define EPSOS_F_FREQUENCY          79  /* PIVL_TS period */
+#define EPSOS_F_TARGET_SITE        80
+#define EPSOS_F_REASON             81  /* reason of a medication (item) */
+#define EPSOS_F_PACKAGE_QUANTITY   82
+#define EPSOS_F_PACKAGE_FORM       83
+#define EPSOS_F_DEVICE_ID          84  /* the device's own identifier (UDI) */
+#define EPSOS_F_PERIOD             85  /* the IVL_TS effectiveTime itself (@value, nullFlavor) */
+#define EPSOS_F_IMMUNIZATION       86
+#define EPSOS_F_VACCINE            87
+#define EPSOS_F_LOT_NUMBER         88
+#define EPSOS_F_DOSE_NUMBER        89
+#define EPSOS_F_TARGET_DISEASE     90
+#define EPSOS_F_FUNCTIONAL_STATUS  91
+#define EPSOS_F_SOCIAL_HISTORY     92
+#define EPSOS_F_PREGNANCY          93
+#define EPSOS_F_EXPECTED_DELIVERY  94
+#define EPSOS_F_PREGNANCY_OUTCOME  95
+#define EPSOS_F_PREGNANCY_COUNT    96
+#define EPSOS_F_QUANTITY           97  /* a quantity value (PQ) */
+#define EPSOS_F_VITAL_SIGNS        98
+#define EPSOS_F_RESULT             99
+#define EPSOS_F_BLOOD_GROUP       100
+#define EPSOS_F_INTERPRETATION    101
+#define EPSOS_F_COUNT             102  /* an integer value (INT) */
+#define EPSOS_F_EVENT             103  /* EIVL_TS event (meal, waking, ...) */
+#define EPSOS_F_INSTRUCTIONS      104  /* patient instructions (text) */
 
 /* Serialization flags. */
 #define EPSOS_SERIALIZE_FORMAT 1u  /* indent the output */
@@ -139,6 +235,15 @@ EPSOS_API int32_t epsos_doc_generation(const epsos_doc *doc);
 
 /* The header item (kind EPSOS_KIND_HEADER); borrowed from doc. */
 EPSOS_API int epsos_doc_header(epsos_item **out, epsos_doc *doc);
+
+/* Level 1: make the document's body the PDF (component/nonXMLBody/text,
+ * base64, mediaType application/pdf), replacing any body; a PS or eP
+ * document becomes PS-L1 / eP-L1 (set the templateId with the item API). */
+EPSOS_API int epsos_doc_set_pdf(epsos_doc *doc, const uint8_t *pdf, size_t len);
+
+/* Level 1: decode the embedded PDF of any L1 document (either generation,
+ * line-wrapped base64).  *out is released with epsos_free(). */
+EPSOS_API int epsos_doc_get_pdf(uint8_t **out, size_t *out_len, const epsos_doc *doc);
 
 /* --- names of constants (for bindings, tools and JSON keys) -------------- */
 

@@ -15,6 +15,7 @@
 
 epsos_item *epsos__item_for(epsos_doc *doc, xmlNode *node, int32_t kind)
 {
+    kind = epsos__refine(kind, node);
     epsos_item *it = node->_private;
     if (it && it->doc == doc && it->kind == kind && it->node == node)
         return it;
@@ -118,21 +119,25 @@ typedef struct {
     size_t   want;       /* index wanted */
     size_t   seen;       /* occurrences met so far */
     xmlNode *found;
+    xmlNode *first;      /* occurrence 0 */
 } walk;
 
-/* Visits the matches of steps[i..] below n in document order. */
-static bool visit(const epsos__row *row, xmlNode *n, unsigned i, walk *w)
+/* Visits the matches of path->steps[i..] below n in document order. */
+static bool visit(const epsos__path *path, xmlNode *n, unsigned i, walk *w)
 {
+    const epsos__step *st = &path->steps[i];
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (!epsos__is_el(c, row->steps[i].ns, row->steps[i].local))
+        if (!epsos__is_el(c, st->ns, st->local) || !epsos__step_preds_ok(st, c))
             continue;
-        if (i + 1 < row->nsteps) {
-            if (visit(row, c, i + 1, w))
+        if (i + 1 < path->nsteps) {
+            if (visit(path, c, i + 1, w))
                 return true;
             continue;
         }
-        if (row->attr[0] && !xmlHasNsProp(c, (const xmlChar *)row->attr, NULL))
+        if (path->attr[0] && !xmlHasNsProp(c, (const xmlChar *)path->attr, NULL))
             continue;
+        if (w->seen == 0)
+            w->first = c;
         if (w->seen++ == w->want) {
             w->found = c;
             return true;
@@ -141,30 +146,125 @@ static bool visit(const epsos__row *row, xmlNode *n, unsigned i, walk *w)
     return false;
 }
 
+/* Number of occurrences of one path. */
+static void visit_count(const epsos__path *path, xmlNode *node, size_t *count)
+{
+    walk w = { SIZE_MAX, 0, NULL, NULL };
+    if (path->nsteps == 0)
+        w.seen = xmlHasNsProp(node, (const xmlChar *)path->attr, NULL) != NULL;
+    else
+        visit(path, node, 0, &w);
+    *count = w.seen;
+}
+
 /* The element holding occurrence `index` (for attribute rows: the element
  * carrying the attribute), or NULL; *count gets the number of occurrences
- * when index == SIZE_MAX. */
-static xmlNode *occurrence(const epsos__row *row, xmlNode *node, size_t index, size_t *count)
+ * when index == SIZE_MAX.  Occurrences of the primary path come first, then
+ * those of the alternate (legacy) path. */
+static xmlNode *occurrence_in(const epsos__row *row, xmlNode *node, size_t index, size_t *count,
+                              unsigned *which, xmlNode **first, unsigned *first_which)
 {
-    walk w = { index, 0, NULL };
-    if (row->nsteps == 0) {                          /* "@attr" of the item itself */
-        bool has = xmlHasNsProp(node, (const xmlChar *)row->attr, NULL) != NULL;
-        w.seen = has;
-        w.found = has && index == 0 ? node : NULL;
-    } else {
-        visit(row, node, 0, &w);
+    walk w = { index, 0, NULL, NULL };
+    unsigned first_path = 0;
+    for (unsigned p = 0; p < row->npaths && !w.found; p++) {
+        if (which)
+            *which = p;
+        if (!w.first)
+            first_path = p;
+        const epsos__path *path = &row->p[p];
+        if (path->nsteps == 0) {                      /* "@attr" of the item itself */
+            bool has = xmlHasNsProp(node, (const xmlChar *)path->attr, NULL) != NULL;
+            if (has && w.seen++ == w.want)
+                w.found = node;
+        } else {
+            visit(path, node, 0, &w);
+        }
     }
     if (count)
         *count = w.seen;
+    if (first)
+        *first = w.first;
+    if (first_which)
+        *first_which = first_path;
     return w.found;
+}
+
+static xmlNode *occurrence(const epsos__row *row, xmlNode *node, size_t index, size_t *count)
+{
+    return occurrence_in(row, node, index, count, NULL, NULL, NULL);
+}
+
+/* The match of path below root that follows prev in document order (the
+ * walk of visit() resumed after prev), or NULL. */
+static xmlNode *next_match(const epsos__path *path, xmlNode *root, xmlNode *prev)
+{
+    if (path->nsteps == 0)
+        return NULL;
+    xmlNode *chain[EPSOS__MAX_STEPS];
+    xmlNode *n = prev;
+    for (int i = (int)path->nsteps - 1; i >= 0; i--) {
+        if (!n)
+            return NULL;
+        chain[i] = n;
+        n = n->parent;
+    }
+    if (n != root)
+        return NULL;
+    int level = (int)path->nsteps - 1;
+    xmlNode *c = chain[level]->next;
+    for (;;) {
+        const epsos__step *st = &path->steps[level];
+        bool descended = false;
+        for (; c; c = c->next) {
+            if (!epsos__is_el(c, st->ns, st->local) || !epsos__step_preds_ok(st, c))
+                continue;
+            if (level + 1 < (int)path->nsteps) {
+                chain[level] = c;
+                level++;
+                c = c->children;
+                descended = true;
+                break;
+            }
+            if (path->attr[0] && !xmlHasNsProp(c, (const xmlChar *)path->attr, NULL))
+                continue;
+            return c;
+        }
+        if (descended)
+            continue;
+        if (--level < 0)
+            return NULL;
+        c = chain[level]->next;
+    }
 }
 
 static xmlNode *get_occ(const epsos_item *item, const epsos__row *row, size_t index, int *rc)
 {
     size_t count = 0;
-    xmlNode *n = occurrence(row, item->node, index, NULL);
-    if (n)
+    epsos_item *mut = (epsos_item *)item;      /* the cache is not a visible change */
+    xmlNode *n = NULL;
+    unsigned which = 0;
+    if (index > 0 && item->cache_row == row && item->cache_index == index - 1 &&
+        item->cache_mutations == item->doc->mutations) {
+        which = item->cache_path;
+        n = next_match(&row->p[which], item->node, item->cache_node);
+        if (!n && which == 0 && row->npaths == 2) {
+            which = 1;
+            n = occurrence_in(row, item->node, index, NULL, &which, NULL, NULL);
+        }
+    } else if (item->cache_row == row && item->cache_index == index &&
+               item->cache_mutations == item->doc->mutations) {
+        return item->cache_node;
+    } else {
+        n = occurrence_in(row, item->node, index, NULL, &which, NULL, NULL);
+    }
+    if (n) {
+        mut->cache_row = row;
+        mut->cache_index = index;
+        mut->cache_node = n;
+        mut->cache_path = which;
+        mut->cache_mutations = item->doc->mutations;
         return n;
+    }
     occurrence(row, item->node, SIZE_MAX, &count);
     *rc = epsos__err_node(item->doc->ctx, EPSOS_ENOTFOUND, item->node,
                           "field %s of this %s has %zu occurrence%s, no index %zu",
@@ -183,7 +283,17 @@ EPSOS_API int epsos_item_count(const epsos_item *item, int32_t field, size_t *ou
         return rc;
     if (!out)
         return epsos__err(item->doc->ctx, EPSOS_EINVAL, "epsos_item_count: out must not be NULL");
-    occurrence(row, item->node, SIZE_MAX, out);
+    xmlNode *first = NULL;
+    unsigned first_which = 0;
+    occurrence_in(row, item->node, SIZE_MAX, out, NULL, &first, &first_which);
+    if (first) {                 /* reading occurrence 0 next is the usual case */
+        epsos_item *mut = (epsos_item *)item;
+        mut->cache_row = row;
+        mut->cache_index = 0;
+        mut->cache_node = first;
+        mut->cache_path = first_which;
+        mut->cache_mutations = item->doc->mutations;
+    }
     return EPSOS_OK;
 }
 
@@ -244,7 +354,7 @@ EPSOS_API int epsos_item_get_text(const epsos_item *item, int32_t field, size_t 
     xmlNode *n = read_occ(item, field, index, type, &row, &rc);
     if (!n)
         return rc;
-    SET(text, row->attr[0] ? attr_of(item, n, row->attr)
+    SET(text, row->p[0].attr[0] ? attr_of(item, n, row->p[0].attr)
               : type == EPSOS_T_CS ? attr_of(item, n, "code") : text_of(item, n));
     return EPSOS_OK;
 }
@@ -324,7 +434,7 @@ EPSOS_API int epsos_item_get_null_flavor(const epsos_item *item, int32_t field, 
     xmlNode *n = read_occ(item, field, index, 0, &row, &rc);
     if (!n)
         return rc;
-    SET(null_flavor, row->attr[0] && row->nsteps == 0 ? NULL : attr_of(item, n, "nullFlavor"));
+    SET(null_flavor, row->p[0].attr[0] && row->p[0].nsteps == 0 ? NULL : attr_of(item, n, "nullFlavor"));
     return EPSOS_OK;
 }
 
@@ -405,24 +515,6 @@ EPSOS_API int epsos_item_child(epsos_item **out, epsos_item *item, int32_t field
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* Inserts child under parent where the CDA content model puts it. */
-static void insert_ordered(xmlNode *parent, xmlNode *child)
-{
-    int pos = epsos__schema_pos((const char *)parent->name, (const char *)child->name);
-    if (pos >= 0) {
-        for (xmlNode *c = parent->children; c; c = c->next) {
-            if (c->type != XML_ELEMENT_NODE)
-                continue;
-            int cp = epsos__schema_pos((const char *)parent->name, (const char *)c->name);
-            if (cp > pos) {
-                xmlAddPrevSibling(c, child);
-                return;
-            }
-        }
-    }
-    xmlAddChild(parent, child);
-}
-
 static xmlNode *new_element(epsos_doc *doc, xmlNode *parent, const epsos__step *st)
 {
     xmlNs *ns = xmlSearchNsByHref(doc->xml, parent, (const xmlChar *)st->ns);
@@ -434,28 +526,19 @@ static xmlNode *new_element(epsos_doc *doc, xmlNode *parent, const epsos__step *
     xmlNode *el = epsos__new_element(doc->xml, ns, st->local);
     if (!el)
         return NULL;
-    for (unsigned i = 0; i < st->ninit; i++) {
-        if (strcmp(st->init[i].name, "templateId") == 0) {
-            xmlNode *t = epsos__new_element(doc->xml, ns, "templateId");
-            if (!t || !epsos__set_prop(t, "root", st->init[i].value)) {
-                xmlFreeNode(t);
-                xmlFreeNode(el);
-                return NULL;
-            }
-            insert_ordered(el, t);
-        } else if (!epsos__set_prop(el, st->init[i].name, st->init[i].value)) {
-            xmlFreeNode(el);
-            return NULL;
-        }
+    epsos__insert_ordered(parent, el);
+    if (!epsos__apply_inits(doc->xml, el, st)) {
+        xmlUnlinkNode(el);
+        xmlFreeNode(el);
+        return NULL;
     }
-    insert_ordered(parent, el);
     return el;
 }
 
 static xmlNode *first_child(xmlNode *n, const epsos__step *st)
 {
     for (xmlNode *c = n->children; c; c = c->next)
-        if (epsos__is_el(c, st->ns, st->local))
+        if (epsos__is_el(c, st->ns, st->local) && epsos__step_preds_ok(st, c))
             return c;
     return NULL;
 }
@@ -463,20 +546,20 @@ static xmlNode *first_child(xmlNode *n, const epsos__step *st)
 /* Creates a new occurrence of row below node and returns its element. */
 static xmlNode *create_occ(epsos_doc *doc, const epsos__row *row, xmlNode *node)
 {
-    if (row->nsteps == 0)
+    if (row->p[0].nsteps == 0)
         return node;
-    if (row->attr[0]) {              /* reuse a matching element without the attribute */
+    if (row->p[0].attr[0]) {              /* reuse a matching element without the attribute */
         xmlNode *cur = node;
-        for (unsigned i = 0; i < row->nsteps && cur; i++)
-            cur = first_child(cur, &row->steps[i]);
-        if (cur && !xmlHasNsProp(cur, (const xmlChar *)row->attr, NULL))
+        for (unsigned i = 0; i < row->p[0].nsteps && cur; i++)
+            cur = first_child(cur, &row->p[0].steps[i]);
+        if (cur && !xmlHasNsProp(cur, (const xmlChar *)row->p[0].attr, NULL))
             return cur;
     }
     xmlNode *cur = node;
-    for (unsigned i = 0; i < row->nsteps; i++) {
-        xmlNode *next = i < row->repeat ? first_child(cur, &row->steps[i]) : NULL;
+    for (unsigned i = 0; i < row->p[0].nsteps; i++) {
+        xmlNode *next = i < row->p[0].repeat ? first_child(cur, &row->p[0].steps[i]) : NULL;
         if (!next)
-            next = new_element(doc, cur, &row->steps[i]);
+            next = new_element(doc, cur, &row->p[0].steps[i]);
         if (!next)
             return NULL;
         cur = next;
@@ -489,6 +572,8 @@ static xmlNode *write_occ(epsos_item *item, int32_t field, size_t index, int typ
                           const epsos__row **rowp, int *rc)
 {
     *rc = EPSOS_OK;
+    if (item)
+        epsos__doc_touch(item->doc);
     const epsos__row *row = row_for(item, field, type, rc);
     if (!row)
         return NULL;
@@ -540,6 +625,7 @@ static int check_texts(epsos_item *item, int32_t field, const char *const *v, si
 
 static int set_attr(epsos_item *item, xmlNode *n, const char *name, const char *value)
 {
+    epsos__doc_touch(item->doc);
     if (!value) {
         xmlAttr *a = xmlHasNsProp(n, (const xmlChar *)name, NULL);
         if (a)
@@ -593,8 +679,8 @@ EPSOS_API int epsos_item_set_text(epsos_item *item, int32_t field, size_t index,
     xmlNode *n = write_occ(item, field, index, type, &row, &rc);
     if (!n)
         return rc;
-    if (row->attr[0])
-        return set_attr(item, n, row->attr, text);
+    if (row->p[0].attr[0])
+        return set_attr(item, n, row->p[0].attr, text);
     if (type == EPSOS_T_CS) {
         clear_value(n, false);
         return set_attr(item, n, "code", text);
@@ -722,7 +808,7 @@ EPSOS_API int epsos_item_set_null_flavor(epsos_item *item, int32_t field, size_t
     const epsos__row *row = row_for(item, field, 0, &rc);
     if (!row)
         return rc;
-    if (row->attr[0])
+    if (row->p[0].attr[0])
         return epsos__err_node(item->doc->ctx, EPSOS_ETYPE, item->node,
                                "field %s is an attribute and cannot carry a nullFlavor",
                                epsos_field_name(field));
@@ -771,13 +857,16 @@ EPSOS_API int epsos_item_add_translation(epsos_item *item, int32_t field, size_t
         return rc;
     if ((rc = check_texts(item, field, v, 3)) != EPSOS_OK)
         return rc;
-    if (!epsos__code_valid(code))
+    /* a designation (IPS): a translation with a displayName only */
+    bool designation = !code && !code_system && display_name && *display_name;
+    if (!designation && !epsos__code_valid(code))
         return bad(item, EPSOS_EVALUE, "translation code", code, "a code must be non-empty and contain no white space");
-    if (!code_system || !epsos__oid_valid(code_system))
+    if (!designation && (!code_system || !epsos__oid_valid(code_system)))
         return bad(item, EPSOS_EVALUE, "translation codeSystem", code_system, "expected an OID");
     xmlNode *n = get_occ(item, row, index, &rc);
     if (!n)
         return rc;
+    epsos__doc_touch(item->doc);
     epsos__step st = { .ns = EPSOS_NS_HL7, .local = "translation" };
     xmlNode *t = new_element(item->doc, n, &st);
     if (!t)
@@ -818,12 +907,22 @@ EPSOS_API int epsos_item_remove(epsos_item *item, int32_t field, size_t index)
     xmlNode *n = get_occ(item, row, index, &rc);
     if (!n)
         return rc;
-    if (row->attr[0]) {
-        xmlRemoveProp(xmlHasNsProp(n, (const xmlChar *)row->attr, NULL));
+    epsos__doc_touch(item->doc);
+    if (row->p[0].attr[0]) {
+        xmlRemoveProp(xmlHasNsProp(n, (const xmlChar *)row->p[0].attr, NULL));
         return EPSOS_OK;
     }
-    /* remove from the repeating step: <languageCommunication>, not its code */
-    for (unsigned depth = row->nsteps - 1; depth > row->repeat && n->parent; depth--)
+    /* remove from the repeating step: <languageCommunication>, not its code;
+     * an occurrence found through the alternate (legacy) path by that
+     * path's steps */
+    const epsos__path *path = &row->p[0];
+    if (row->npaths == 2) {
+        size_t primary = 0;
+        visit_count(&row->p[0], item->node, &primary);
+        if (index >= primary)
+            path = &row->p[1];
+    }
+    for (unsigned depth = path->nsteps - 1; depth > path->repeat && n->parent; depth--)
         n = n->parent;
     epsos__items_detach(n);
     xmlUnlinkNode(n);

@@ -14,6 +14,13 @@ struct epsos_item {
     epsos_doc  *doc;
     char       *path;          /* last computed XPath (owned) */
     epsos_item *next;          /* every item of the doc, for freeing */
+    /* the last occurrence found, so that reading occurrence i + 1 goes on
+     * from there (valid while doc->mutations is unchanged) */
+    const void *cache_row;
+    size_t      cache_index;
+    xmlNode    *cache_node;
+    unsigned    cache_path;
+    uint64_t    cache_mutations;
 };
 
 typedef struct epsos__str {
@@ -28,7 +35,14 @@ struct epsos_doc {
     int32_t     generation;
     epsos_item *items;
     epsos__str *strings;       /* computed strings handed out as borrowed */
+    epsos_id_source    id_source;      /* NULL: random UUIDs */
+    epsos_clock_source clock_source;   /* NULL: the system clock */
+    void       *source_data;
+    uint64_t    mutations;     /* counts changes of the tree (read caches) */
 };
+
+/* Every change of a document's tree calls this (invalidates read caches). */
+static inline void epsos__doc_touch(epsos_doc *doc) { doc->mutations++; }
 
 /* Hardened parse (parse.c).  On failure returns NULL and sets the ctx error. */
 xmlDoc *epsos__xml_parse(epsos_ctx *ctx, const uint8_t *data, size_t len);

@@ -1,0 +1,60 @@
+/*
+ * libepsos - Patient Summary: sections, absent/unknown entries, generated
+ * narrative, injectable identifier and clock sources.
+ * SPDX-License-Identifier: MIT
+ *
+ * The fields of every PS section and entry kind are set and read with the
+ * generic item API of doc.h (EPSOS_KIND_PS_*_SECTION, EPSOS_KIND_ALLERGY, ...).
+ */
+#ifndef EPSOS_PS_H
+#define EPSOS_PS_H
+
+#include "common.h"
+#include "doc.h"
+
+EPSOS_BEGIN_DECLS
+
+/* What an absent/unknown entry says (IPS absent and unknown data). */
+#define EPSOS_ABSENT_NO_INFO  1   /* no information (no-allergy-info, ...) */
+#define EPSOS_ABSENT_NO_KNOWN 2   /* known absent (no-known-allergies, ...) */
+
+/* Sources of generated values.  An identifier source writes a NUL-terminated
+ * II root (a UUID or an OID) into buf (len bytes); a clock source writes an
+ * HL7 time stamp (YYYYMMDDHHMMSS+ZZZZ).  Both return 0 on success. */
+typedef int (*epsos_id_source)(void *user_data, char *buf, size_t len);
+typedef int (*epsos_clock_source)(void *user_data, char *buf, size_t len);
+
+/* Append a body section of a section kind (EPSOS_KIND_PS_*_SECTION): its
+ * templateIds, code and English title are written.  *out is borrowed. */
+EPSOS_API int epsos_doc_add_section(epsos_item **out, epsos_doc *doc, int32_t kind);
+
+/* Add the absent/unknown entry (EPSOS_ABSENT_*) to the section of that kind,
+ * adding the section when the document has none.  *out (may be NULL) gets
+ * the section. */
+EPSOS_API int epsos_ps_set_absent(epsos_item **out, epsos_doc *doc, int32_t section_kind,
+                                  int32_t absent);
+
+/* Reader: whether a section (an item of a section kind) says "no
+ * information" or "no known ..." through its first entry, with the IPS
+ * absent/unknown codes or the legacy epSOS SNOMED CT codes (No known
+ * allergies, Drug treatment unknown, ...).  *absent gets EPSOS_ABSENT_* or 0,
+ * *code (may be NULL) the code read (borrowed). */
+EPSOS_API int epsos_ps_get_absent(const epsos_item *section, int32_t *absent,
+                                  const char **code);
+
+/* Replace the identifier and clock sources of a document (NULL: the
+ * default: random UUIDs, the system clock). */
+EPSOS_API int epsos_doc_set_sources(epsos_doc *doc, epsos_id_source id,
+                                    epsos_clock_source clock, void *user_data);
+
+/* Complete a built document: entry identifiers that are required and
+ * missing are generated, each section's narrative (<text>) is generated
+ * from its entries with an ID per entry and the entries' text/reference
+ * pointing at it, a missing document effectiveTime is taken from the clock.
+ * A required PS section that is missing or has no entry is an error
+ * (EPSOS_EVALUE) naming it.  flags: 0. */
+EPSOS_API int epsos_doc_complete(epsos_doc *doc, uint32_t flags);
+
+EPSOS_END_DECLS
+
+#endif /* EPSOS_PS_H */

@@ -1,0 +1,3 @@
+libepsos_impl_la_SOURCES += %reldir%/ps.c %reldir%/cda.h
+libepsos_impl_la_SOURCES += %reldir%/build.c
+libepsos_impl_la_SOURCES += %reldir%/l1.c

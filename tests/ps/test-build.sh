@@ -1,0 +1,91 @@
+#!/bin/sh
+# libepsos - `epsos build`: dump -> build -> dump over every level 3 Patient
+# Summary of the corpus, and Schematron-clean in -> Schematron-clean out.
+# SPDX-License-Identifier: MIT
+# Exit: 0 pass, 1 fail, 77 skip.
+
+: "${EPSOS:?EPSOS (the epsos command) must be set}"
+: "${top_srcdir:?}"
+corpus=${EPSOS_CORPUS:-$top_srcdir/../shared/corpus}
+shared=$top_srcdir/../shared
+data=$top_srcdir/tests/data/ps
+PY=${PYTHON3:-python3}
+[ -d "$corpus/samples" ] || { echo "no corpus at $corpus: skipped"; exit 77; }
+command -v "$PY" >/dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-build.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0 same=0 reported=0 total=0
+
+# JSON equal except "file" and "generation" (a build is always of the
+# current eHDSI generation; legacy epsos: paths are read onto the same keys)
+cat > "$tmp/cmp.py" <<'PYEOF'
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+for d in (a, b):
+    d.pop("file", None); d.pop("generation", None)
+sys.exit(0 if a == b else 1)
+PYEOF
+cat > "$tmp/kind.py" <<'PYEOF'
+import json, sys
+print(json.load(open(sys.argv[1]))["kind"])
+PYEOF
+
+find "$corpus/samples" -name '*.xml' | LC_ALL=C sort > "$tmp/files"
+while IFS= read -r f; do
+    "$EPSOS" dump --json "$f" > "$tmp/a.json" 2>/dev/null || continue
+    [ "$("$PY" "$tmp/kind.py" "$tmp/a.json")" = PS ] || continue
+    total=$((total + 1))
+    "$EPSOS" build -o "$tmp/b.xml" "$tmp/a.json" 2> "$tmp/err"
+    st=$?
+    "$EPSOS" dump --json "$tmp/b.xml" > "$tmp/b.json" 2>/dev/null
+    if [ $st -eq 0 ] && "$PY" "$tmp/cmp.py" "$tmp/a.json" "$tmp/b.json"; then
+        same=$((same + 1))
+    elif [ $st -eq 1 ] && grep -q 'field .*: invalid' "$tmp/err"; then
+        # values the strict builder refuses are named, never dropped silently
+        reported=$((reported + 1))
+        echo "refused (reported): ${f#$corpus/samples/}"
+        sed 's/^/    /' "$tmp/err" | head -3
+    else
+        fail=$((fail + 1))
+        echo "FAIL: ${f#$corpus/samples/}: build status $st, JSON differs"
+        head -3 "$tmp/err"
+    fi
+done < "$tmp/files"
+echo "dump -> build -> dump: $total PS L3 documents, $same identical, $reported with refused values reported"
+[ "$total" -ge 30 ] || { echo "FAIL: only $total PS documents"; fail=$((fail + 1)); }
+[ "$same" -ge 28 ] || { echo "FAIL: only $same identical"; fail=$((fail + 1)); }
+
+# Schematron-clean sources (built by tests/ps/check_ps) stay clean, and
+# their JSON comes back identical.
+for j in full-ps required-ps; do
+    if ! "$EPSOS" build --complete -o "$tmp/$j.xml" "$data/$j.json"; then
+        echo "FAIL: build $j"; fail=$((fail + 1)); continue
+    fi
+    "$EPSOS" dump --json "$tmp/$j.xml" > "$tmp/$j.json"
+    "$PY" "$tmp/cmp.py" "$data/$j.json" "$tmp/$j.json" ||
+        { echo "FAIL: $j: JSON differs after build"; fail=$((fail + 1)); }
+done
+if command -v java >/dev/null 2>&1 && [ -f "${SAXON_JAR:-/usr/share/java/Saxon-HE.jar}" ]; then
+    if ! "$shared/tools/schematron/ehdsi-validate" --kind ps -q --no-info \
+            "$tmp/full-ps.xml" "$tmp/required-ps.xml" > "$tmp/sch" 2>&1; then
+        echo "FAIL: built documents are not Schematron-clean:"; cat "$tmp/sch"; fail=$((fail + 1))
+    else
+        echo "built from Schematron-clean JSON: 0 Schematron errors"
+    fi
+else
+    echo "java or Saxon-HE missing: Schematron check of built documents not run"
+fi
+
+# bad input is refused with a message
+printf '{"kind": "PS", "header": {"title": }' > "$tmp/bad.json"
+"$EPSOS" build "$tmp/bad.json" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q 'not a JSON object' "$tmp/err" ||
+    { echo "FAIL: broken JSON not refused"; fail=$((fail + 1)); }
+printf '{"kind": "PS", "header": {"no_such_field": "x"}}' > "$tmp/bad.json"
+"$EPSOS" build "$tmp/bad.json" > /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q 'no_such_field: not a field' "$tmp/err" ||
+    { echo "FAIL: unknown field not reported"; fail=$((fail + 1)); }
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, $fail failed"
+[ $fail -eq 0 ]
