@@ -17,34 +17,14 @@
 #include <libxml/parser.h>
 #include <libxml/xmlmemory.h>
 #include <epsos.h>
+#include "../faultinject.h"
 
 #define HCP "_hcp-5b1d7c2e-1f4a-4c1e-9d3a-2b7f3a0c9e11"
 
-static long countdown = -1;
-static long performed;
 static char pki[512];
 static char *key, *cert, *chain, *header, *signed_header;
 static size_t key_len, cert_len, chain_len, header_len;
 
-static int budget_ok(void)
-{
-    if (countdown == 0)
-        return 0;
-    if (countdown > 0)
-        countdown--;
-    performed++;
-    return 1;
-}
-static void *t_malloc(size_t n) { return budget_ok() ? malloc(n) : NULL; }
-static void *t_realloc(void *p, size_t n) { return budget_ok() ? realloc(p, n) : NULL; }
-static char *t_strdup(const char *s)
-{
-    if (!budget_ok())
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 static char *slurp(const char *name, size_t *len)
 {
@@ -113,17 +93,17 @@ static void run_faults(int (*scenario)(epsos_ctx *, int *), const char *name)
     epsos_ctx *ctx = NULL;
     ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
     int valid = 0;
-    performed = 0;
+    fi_performed = 0;
     ck_assert_int_eq(scenario(ctx, &valid), EPSOS_OK);
     ck_assert_int_eq(valid, 1);
-    long total = performed, failures = 0, verdicts = 0;
+    long total = fi_performed, failures = 0, verdicts = 0;
     ck_assert_int_gt(total, 10);
     for (long n = 0;; n++) {
-        countdown = n;
-        performed = 0;
+        fi_countdown = n;
+        fi_performed = 0;
         int rc = scenario(ctx, &valid);
-        bool reached = countdown == 0;
-        countdown = -1;
+        bool reached = fi_countdown == 0;
+        fi_countdown = -1;
         if (!reached) {
             ck_assert_msg(rc == EPSOS_OK && valid, "%s: n=%ld: %d without a failed allocation", name, n, rc);
             break;
@@ -180,7 +160,7 @@ int main(void)
         epsos_signer_free(s);
         epsos_ctx_free(ctx);
     }
-    xmlMemSetup(free, t_malloc, t_realloc, t_strdup);
+    fi_install();
     Suite *su = suite_create("dsig-faults");
     TCase *tc = tcase_create("faults");
     tcase_set_timeout(tc, 600);

@@ -17,29 +17,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlmemory.h>
 #include <epsos.h>
+#include "../faultinject.h"
 
-static long countdown = -1;     /* allocations left before failing; -1: never */
-static long performed;
-
-static int budget_ok(void)
-{
-    if (countdown == 0)
-        return 0;
-    if (countdown > 0)
-        countdown--;
-    performed++;
-    return 1;
-}
-static void *t_malloc(size_t n) { return budget_ok() ? malloc(n) : NULL; }
-static void *t_realloc(void *p, size_t n) { return budget_ok() ? realloc(p, n) : NULL; }
-static char *t_strdup(const char *s)
-{
-    if (!budget_ok())
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 
 static int fixed_id(void *user, char *buf, size_t len)
@@ -86,45 +65,14 @@ static int scenario_ps(epsos_ctx *ctx)
     return rc;
 }
 
-static void run_faults(int (*scenario)(epsos_ctx *), const char *name)
-{
-    epsos_ctx *ctx = NULL;
-    ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
-    performed = 0;
-    ck_assert_int_eq(scenario(ctx), EPSOS_OK);         /* works without faults */
-    long total = performed, failures = 0;
-    ck_assert_int_gt(total, 10);
-    for (long n = 0;; n++) {
-        countdown = n;
-        performed = 0;
-        int rc = scenario(ctx);
-        bool reached = countdown == 0;
-        countdown = -1;
-        if (!reached) {                                 /* ran to the end */
-            ck_assert_msg(rc == EPSOS_OK, "%s: n=%ld: %d without a failed allocation", name, n, rc);
-            break;
-        }
-        if (rc != EPSOS_OK) {
-            failures++;
-            ck_assert_msg(epsos_ctx_errcode(ctx) == rc, "%s: n=%ld: status %d but ctx says %d",
-                          name, n, rc, epsos_ctx_errcode(ctx));
-            ck_assert_msg(epsos_ctx_errmsg(ctx)[0] != '\0', "%s: n=%ld: no message", name, n);
-        }
-        ck_assert_msg(n < 100000, "%s: does not terminate", name);
-    }
-    fprintf(stderr, "%s: %ld allocations, %ld injected failures reported cleanly\n", name,
-            total, failures);
-    ck_assert_int_gt(failures, total / 2);             /* most failures are seen */
-    epsos_ctx_free(ctx);
-}
 
-START_TEST(test_faults_ps) { run_faults(scenario_ps, "ps build+complete+pdf"); }
+START_TEST(test_faults_ps) { fi_run(scenario_ps, "ps build+complete+pdf"); }
 END_TEST
 
 int main(void)
 {
     epsos_init();                              /* one-time state before counting */
-    xmlMemSetup(free, t_malloc, t_realloc, t_strdup);
+    fi_install();
     Suite *s = suite_create("ps_faults");
     TCase *tc = tcase_create("ps_faults");
     tcase_set_timeout(tc, 600);
