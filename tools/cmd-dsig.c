@@ -21,83 +21,11 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "cmdutil.h"
 
-#define EXIT_OK      0
-#define EXIT_INVALID 1
-#define EXIT_TROUBLE 2
 
-/* The whole file (or standard input for "-"), or NULL with a message. */
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "epsos: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (n < cap) {
-            if (ferror(f)) {
-                fprintf(stderr, "epsos: %s: %s\n", path, strerror(errno));
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-        uint8_t *b = realloc(buf, cap * 2);
-        if (!b)
-            free(buf);
-        buf = b;
-        cap *= 2;
-    }
-    if (f != stdin)
-        fclose(f);
-    if (!buf && errno == ENOMEM)
-        fprintf(stderr, "epsos: %s: out of memory\n", path);
-    *len = n;
-    return buf;
-}
 
-static int write_out(const char *output, const uint8_t *data, size_t len)
-{
-    if (!output || strcmp(output, "-") == 0) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            fprintf(stderr, "epsos: cannot write the output: %s\n", strerror(errno));
-            return EXIT_TROUBLE;
-        }
-        return EXIT_OK;
-    }
-    size_t l = strlen(output);
-    char *tmp = malloc(l + 5);
-    if (!tmp)
-        return EXIT_TROUBLE;
-    memcpy(tmp, output, l);
-    memcpy(tmp + l, ".tmp", 5);
-    FILE *f = fopen(tmp, "wb");
-    int bad = !f || fwrite(data, 1, len, f) != len;
-    if (f && fclose(f) != 0)
-        bad = 1;
-    if (!bad && rename(tmp, output) != 0)
-        bad = 1;
-    if (bad) {
-        fprintf(stderr, "epsos: %s: %s\n", output, strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    return bad ? EXIT_TROUBLE : EXIT_OK;
-}
 
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-        return 0;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
 
 static int usage(const char *cmd, const char *text, const char *what, const char *arg)
 {
@@ -111,26 +39,7 @@ static int usage(const char *cmd, const char *text, const char *what, const char
     return EXIT_OK;
 }
 
-/* -x VALUE / --long VALUE / --long=VALUE; returns the value or NULL. */
-static const char *optval(int argc, char **argv, int *i, const char *s, const char *l)
-{
-    const char *a = argv[*i];
-    size_t ll = strlen(l);
-    if (strncmp(a, l, ll) == 0 && a[ll] == '=')
-        return a + ll + 1;
-    if ((s && strcmp(a, s) == 0) || strcmp(a, l) == 0) {
-        if (*i + 1 >= argc)
-            return NULL;
-        return argv[++*i];
-    }
-    return NULL;
-}
 
-static int is_opt(const char *a, const char *s, const char *l)
-{
-    size_t ll = strlen(l);
-    return (s && strcmp(a, s) == 0) || strcmp(a, l) == 0 || (strncmp(a, l, ll) == 0 && a[ll] == '=');
-}
 
 static const char sign_help[] =
     "Usage: epsos sign --key KEY.pem --cert CERT.pem [--chain CHAIN.pem] [--id ID] [-o OUT] FILE\n"
@@ -161,26 +70,26 @@ int epsos_cmd_sign(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
             return usage("sign", sign_help, NULL, NULL);
-        if (is_opt(a, NULL, "--key")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--key"))) return usage("sign", NULL, "missing value of", a);
+        if (tool_is_opt(a, NULL, "--key")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--key"))) return usage("sign", NULL, "missing value of", a);
             key = v;
-        } else if (is_opt(a, NULL, "--cert")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--cert"))) return usage("sign", NULL, "missing value of", a);
+        } else if (tool_is_opt(a, NULL, "--cert")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--cert"))) return usage("sign", NULL, "missing value of", a);
             cert = v;
-        } else if (is_opt(a, NULL, "--chain")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--chain"))) return usage("sign", NULL, "missing value of", a);
+        } else if (tool_is_opt(a, NULL, "--chain")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--chain"))) return usage("sign", NULL, "missing value of", a);
             chain = v;
-        } else if (is_opt(a, NULL, "--p12")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--p12"))) return usage("sign", NULL, "missing value of", a);
+        } else if (tool_is_opt(a, NULL, "--p12")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--p12"))) return usage("sign", NULL, "missing value of", a);
             p12 = v;
-        } else if (is_opt(a, NULL, "--pass-file")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--pass-file"))) return usage("sign", NULL, "missing value of", a);
+        } else if (tool_is_opt(a, NULL, "--pass-file")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--pass-file"))) return usage("sign", NULL, "missing value of", a);
             passf = v;
-        } else if (is_opt(a, NULL, "--id")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--id"))) return usage("sign", NULL, "missing value of", a);
+        } else if (tool_is_opt(a, NULL, "--id")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--id"))) return usage("sign", NULL, "missing value of", a);
             id = v;
-        } else if (is_opt(a, "-o", "--output")) {
-            if (!(v = optval(argc, argv, &i, "-o", "--output"))) return usage("sign", NULL, "missing value of", a);
+        } else if (tool_is_opt(a, "-o", "--output")) {
+            if (!(v = tool_optval(argc, argv, &i, "-o", "--output"))) return usage("sign", NULL, "missing value of", a);
             output = v;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage("sign", NULL, "unknown option", a);
@@ -194,7 +103,7 @@ int epsos_cmd_sign(int argc, char **argv)
         return usage("sign", NULL, "missing FILE", NULL);
     if (p12 ? (key || cert || chain || !passf) : (!key || !cert || passf))
         return usage("sign", NULL, "give --key and --cert, or --p12 and --pass-file", NULL);
-    if (output && same_file(output, file))
+    if (output && tool_same_file(output, file))
         return usage("sign", NULL, "the output would overwrite the input", output);
 
     int status = EXIT_TROUBLE, rc;
@@ -207,7 +116,7 @@ int epsos_cmd_sign(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     if (p12) {
-        if (!(a = slurp(p12, &al)) || !(b = slurp(passf, &bl)))
+        if (!(a = tool_slurp(p12, &al)) || !(b = tool_slurp(passf, &bl)))
             goto done;
         if (bl && b[bl - 1] == '\n')
             bl--;
@@ -221,7 +130,7 @@ int epsos_cmd_sign(int argc, char **argv)
             goto done;
         }
     } else {
-        if (!(a = slurp(key, &al)) || !(b = slurp(cert, &bl)))
+        if (!(a = tool_slurp(key, &al)) || !(b = tool_slurp(cert, &bl)))
             goto done;
         rc = epsos_signer_new_pem(&signer, ctx, a, al, b, bl);
         memset(a, 0, al);
@@ -231,7 +140,7 @@ int epsos_cmd_sign(int argc, char **argv)
         }
         if (chain) {
             free(a);
-            if (!(a = slurp(chain, &al)))
+            if (!(a = tool_slurp(chain, &al)))
                 goto done;
             if (epsos_signer_add_chain_pem(signer, a, al) != EPSOS_OK) {
                 fprintf(stderr, "epsos: %s: %s\n", chain, epsos_ctx_errmsg(ctx));
@@ -239,7 +148,7 @@ int epsos_cmd_sign(int argc, char **argv)
             }
         }
     }
-    if (!(xml = slurp(file, &xl)))
+    if (!(xml = tool_slurp(file, &xl)))
         goto done;
     if (epsos_xml_sign(&out, &ol, signer, xml, xl, id, EPSOS_DSIG_POS_DEFAULT) != EPSOS_OK) {
         int32_t line = epsos_ctx_errline(ctx);
@@ -253,7 +162,7 @@ int epsos_cmd_sign(int argc, char **argv)
         fputc('\n', stderr);
         goto done;
     }
-    status = write_out(output, out, ol);
+    status = tool_write_out(output, out, ol);
 done:
     free(a);
     free(b);
@@ -296,13 +205,13 @@ int epsos_cmd_verify(int argc, char **argv)
             return usage("verify", verify_help, NULL, NULL);
         }
         int bad = 0;
-        if (is_opt(a, NULL, "--trust")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--trust")))
+        if (tool_is_opt(a, NULL, "--trust")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--trust")))
                 bad = usage("verify", NULL, "missing value of", a);
             else
                 trust[ntrust++] = v;
-        } else if (is_opt(a, NULL, "--id")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--id")))
+        } else if (tool_is_opt(a, NULL, "--id")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--id")))
                 bad = usage("verify", NULL, "missing value of", a);
             else
                 id = v;
@@ -341,7 +250,7 @@ int epsos_cmd_verify(int argc, char **argv)
         }
     if (legacy)
         epsos_verifier_set_flags(ver, EPSOS_VERIFY_LEGACY);
-    if (!(xml = slurp(file, &xl)))
+    if (!(xml = tool_slurp(file, &xl)))
         goto done;
     if (epsos_xml_verify(&res, ver, xml, xl, id) != EPSOS_OK) {
         int32_t line = epsos_ctx_errline(ctx);

@@ -28,82 +28,12 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "cmdutil.h"
 
-#define EXIT_OK       0
-#define EXIT_FINDINGS 1
-#define EXIT_TROUBLE  2
+#define EXIT_FINDINGS EXIT_INVALID
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "epsos: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (n < cap) {
-            if (ferror(f)) {
-                fprintf(stderr, "epsos: %s: read error\n", path);
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-        uint8_t *b = realloc(buf, cap * 2);
-        if (!b)
-            free(buf);
-        buf = b;
-        cap *= 2;
-    }
-    if (f != stdin)
-        fclose(f);
-    if (!buf)
-        fprintf(stderr, "epsos: %s: cannot read\n", path);
-    *len = n;
-    return buf;
-}
 
-/* Writes OUT.tmp then renames it onto OUT ("-" or NULL: standard output). */
-static int write_out(const char *output, const uint8_t *data, size_t len)
-{
-    if (!output || strcmp(output, "-") == 0) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            fprintf(stderr, "epsos: cannot write the output\n");
-            return EXIT_TROUBLE;
-        }
-        return EXIT_OK;
-    }
-    size_t n = strlen(output) + 5;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return EXIT_TROUBLE;
-    snprintf(tmp, n, "%s.tmp", output);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(data, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    if (!ok || rename(tmp, output) != 0) {
-        fprintf(stderr, "epsos: %s: cannot write: %s\n", output, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return EXIT_TROUBLE;
-    }
-    free(tmp);
-    return EXIT_OK;
-}
 
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-        return 0;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
 
 static int usage(const char *cmd, const char *msg, const char *arg)
 {
@@ -112,26 +42,7 @@ static int usage(const char *cmd, const char *msg, const char *arg)
     return EXIT_TROUBLE;
 }
 
-/* -x VALUE / --long VALUE / --long=VALUE */
-static const char *optval(int argc, char **argv, int *i, const char *s, const char *l)
-{
-    const char *a = argv[*i];
-    size_t ll = strlen(l);
-    if ((s && strcmp(a, s) == 0) || strcmp(a, l) == 0) {
-        if (*i + 1 >= argc)
-            return NULL;
-        return argv[++*i];
-    }
-    if (strncmp(a, l, ll) == 0 && a[ll] == '=')
-        return a + ll + 1;
-    return NULL;
-}
 
-static int is_opt(const char *a, const char *s, const char *l)
-{
-    size_t ll = strlen(l);
-    return (s && strcmp(a, s) == 0) || strcmp(a, l) == 0 || (strncmp(a, l, ll) == 0 && a[ll] == '=');
-}
 
 /* ---------------------------------------------------------------------- */
 /* FHIR JSON -> FHIR XML                                                  */
@@ -474,8 +385,8 @@ static int catalogue_build(int argc, char **argv)
     int first = -1;
     for (int i = 2; i < argc; i++) {
         const char *v;
-        if (is_opt(argv[i], "-o", "--output")) {
-            if (!(v = optval(argc, argv, &i, "-o", "--output")))
+        if (tool_is_opt(argv[i], "-o", "--output")) {
+            if (!(v = tool_optval(argc, argv, &i, "-o", "--output")))
                 return usage("catalogue", "option needs a value", argv[i]);
             output = v;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -496,18 +407,18 @@ static int catalogue_build(int argc, char **argv)
     }
     int status = EXIT_OK;
     for (int i = first; i < argc && status == EXIT_OK; i++) {
-        if (is_opt(argv[i], "-o", "--output")) {
+        if (tool_is_opt(argv[i], "-o", "--output")) {
             if (!strchr(argv[i], '='))
                 i++;
             continue;
         }
-        if (same_file(argv[i], output)) {
+        if (tool_same_file(argv[i], output)) {
             fprintf(stderr, "epsos catalogue: %s is both a source and the output\n", argv[i]);
             status = EXIT_TROUBLE;
             break;
         }
         size_t len = 0;
-        uint8_t *data = slurp(argv[i], &len);
+        uint8_t *data = tool_slurp(argv[i], &len);
         if (!data) {
             status = EXIT_TROUBLE;
             break;
@@ -542,7 +453,7 @@ static int catalogue_build(int argc, char **argv)
         status = EXIT_TROUBLE;
     }
     if (status == EXIT_OK)
-        status = write_out(output, img, n);
+        status = tool_write_out(output, img, n);
     if (status == EXIT_OK) {
         epsos_catalogue *cat = NULL;
         if (epsos_catalogue_open_buffer(&cat, ctx, img, n) == EPSOS_OK) {
@@ -701,20 +612,20 @@ static int term_cmd(int argc, char **argv, int translate)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(translate ? translate_help : transcode_help, stdout);
             return EXIT_OK;
-        } else if (is_opt(a, NULL, "--catalogue")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--catalogue")))
+        } else if (tool_is_opt(a, NULL, "--catalogue")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--catalogue")))
                 return usage(cmd, "option needs a value", a);
             catpath = v;
-        } else if (translate && is_opt(a, NULL, "--lang")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--lang")))
+        } else if (translate && tool_is_opt(a, NULL, "--lang")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--lang")))
                 return usage(cmd, "option needs a value", a);
             lang = v;
-        } else if (is_opt(a, "-o", "--output")) {
-            if (!(v = optval(argc, argv, &i, "-o", "--output")))
+        } else if (tool_is_opt(a, "-o", "--output")) {
+            if (!(v = tool_optval(argc, argv, &i, "-o", "--output")))
                 return usage(cmd, "option needs a value", a);
             output = v;
-        } else if (is_opt(a, NULL, "--report")) {
-            if (!(v = optval(argc, argv, &i, NULL, "--report")))
+        } else if (tool_is_opt(a, NULL, "--report")) {
+            if (!(v = tool_optval(argc, argv, &i, NULL, "--report")))
                 return usage(cmd, "option needs a value", a);
             if (strcmp(v, "json") && strcmp(v, "text"))
                 return usage(cmd, "--report takes json or text", v);
@@ -735,7 +646,7 @@ static int term_cmd(int argc, char **argv, int translate)
         return usage(cmd, "--lang is required", NULL);
     if (!in)
         return usage(cmd, "no input document", NULL);
-    if (output && same_file(in, output))
+    if (output && tool_same_file(in, output))
         return usage(cmd, "the output would overwrite the input", output);
     epsos_ctx *ctx = NULL;
     epsos_catalogue *cat = NULL;
@@ -750,7 +661,7 @@ static int term_cmd(int argc, char **argv, int translate)
         fprintf(stderr, "epsos %s: %s\n", cmd, epsos_ctx_errmsg(ctx));
         goto out;
     }
-    if (!(data = slurp(in, &len)))
+    if (!(data = tool_slurp(in, &len)))
         goto out;
     if (epsos_doc_parse(&doc, ctx, data, len, 0) != EPSOS_OK) {
         fprintf(stderr, "epsos %s: %s: %s\n", cmd, in, epsos_ctx_errmsg(ctx));
@@ -774,7 +685,7 @@ static int term_cmd(int argc, char **argv, int translate)
         fprintf(stderr, "epsos %s: %s\n", cmd, epsos_ctx_errmsg(ctx));
         goto out;
     }
-    status = write_out(output, xml, xl);
+    status = tool_write_out(output, xml, xl);
     if (status == EXIT_OK) {
         print_report(r, in, json, rep);
         if (epsos_term_report_count(r))
