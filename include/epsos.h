@@ -11,7 +11,9 @@
 #include "epsos/context.h"
 #include "epsos/doc.h"
 #include "epsos/ps.h"
+#include "epsos/ep.h"
 #include "epsos/dsig.h"
+#include "epsos/saml.h"
 #include "epsos/term.h"
 
 #endif /* EPSOS_H */

@@ -360,6 +360,67 @@ static const ofield o_device[] = {
     F(DEVICE_CODE, CD, "h:participant/h:participantRole/h:playingDevice/h:code"),
 };
 
+/* ePrescription and eDispensation (spec cda-pivot.md sections 3.1-3.5, 4.2):
+ * the product is read from the manufacturedProduct element, pharm paths of
+ * the current generation or epsos paths of the legacy one. */
+static const ofield o_ep_section[] = {
+    O_SECTION, I(PRESCRIPTION, PRESCRIPTION, "h:entry/h:substanceAdministration[@classCode='SBADM']"),
+};
+static const ofield o_ed_section[] = {
+    O_SECTION, I(DISPENSE, DISPENSE, "h:entry/h:supply[@classCode='SPLY']"),
+};
+#define O_MM "h:manufacturedMaterial"
+static const ofield o_product[] = {
+    F(PRODUCT_CODE, CD, O_MM "/h:code"), F(PRODUCT_NAME, TEXT, O_MM "/h:name"),
+    F(DESCRIPTION, TEXT, O_MM "/p:desc | " O_MM "/e:desc"),
+    F(DOSE_FORM, CD, O_MM "/p:formCode | " O_MM "/e:formCode"),
+    F(PACKAGE_QUANTITY, PQ, O_MM "/p:asContent/p:quantity | "
+                            O_MM "/e:asContent/e:containerPackagedMedicine/e:capacityQuantity"),
+    F(PACKAGE_CODE, CD, O_MM "/p:asContent/p:containerPackagedProduct/p:code"),
+    F(PACKAGE_FORM, CD, O_MM "/p:asContent/p:containerPackagedProduct/p:formCode | "
+                        O_MM "/e:asContent/e:containerPackagedMedicine/e:formCode"),
+    F(ATC, CD, O_MM "/p:asSpecializedKind[@classCode='GRIC']/p:generalizedMaterialKind/p:code | "
+               O_MM "/e:asSpecializedKind/e:generalizedMedicineClass/e:code"),
+    I(INGREDIENT, INGREDIENT, O_MM "/p:ingredient | " O_MM "/e:ingredient[@classCode='ACTI']"),
+};
+#define O_SUBJ "h:entryRelationship[@typeCode='SUBJ']"
+static const ofield o_prescription[] = {
+    F(ID, II, "h:id"), F(CODE, CD, "h:code"), F(TEXT_REFERENCE, TEXT, "h:text/h:reference/@value"),
+    F(STATUS, CS, "h:statusCode"),
+    F(PERIOD, TS, "h:effectiveTime" XT("IVL_TS")),
+    F(START, TS, "h:effectiveTime" XT("IVL_TS") "/h:low"),
+    F(END, TS, "h:effectiveTime" XT("IVL_TS") "/h:high"),
+    F(FREQUENCY_TIME, TS, "h:effectiveTime[not(@xsi:type)] | h:effectiveTime" XT("TS")),
+    F(FREQUENCY, PQ, "h:effectiveTime" XT("PIVL_TS") "/h:period"),
+    F(EVENT, CD, "h:effectiveTime" XT("EIVL_TS") "/h:event"),
+    F(ROUTE, CD, "h:routeCode"), F(DOSE, PQ, "h:doseQuantity"),
+    F(DOSE_LOW, PQ, "h:doseQuantity/h:low"), F(DOSE_HIGH, PQ, "h:doseQuantity/h:high"),
+    I(PRODUCT, PRODUCT, "h:consumable/h:manufacturedProduct"),
+    F(PACKAGES, PQ, "h:entryRelationship[@typeCode='COMP']/h:supply[@classCode='SPLY']"
+                    "[@moodCode='RQO']/h:quantity"),
+    F(SUBSTITUTION, CD, O_SUBJ "/h:observation[h:code/@code='SUBST']/h:value"),
+    F(INSTRUCTIONS, TEXT, O_SUBJ "/h:act[h:templateId/@root='" EHT "12']/h:text"),
+    F(FULFILMENT_INSTRUCTIONS, TEXT, O_SUBJ "/h:act[h:templateId/@root='" EHT "13']/h:text"),
+};
+#define O_REFR "h:entryRelationship[@typeCode='REFR']/h:substanceAdministration[@classCode='SBADM']"
+static const ofield o_dispense[] = {
+    F(ID, II, "h:id"), F(TEXT_REFERENCE, TEXT, "h:text/h:reference/@value"),
+    F(STATUS, CS, "h:statusCode"), F(EFFECTIVE_TIME, TS, "h:effectiveTime"),
+    F(QUANTITY, PQ, "h:quantity"),
+    I(PRODUCT, PRODUCT, "h:product/h:manufacturedProduct"),
+    I(DISPENSER, DISPENSER, "h:performer"),
+    F(PRESCRIPTION_ID, II, O_REFR "/h:id"),
+    I(PRESCRIBED_PRODUCT, PRODUCT, O_REFR "/h:consumable/h:manufacturedProduct"),
+    F(SUBSTITUTION, CD, "h:entryRelationship[@typeCode='COMP']/h:act[h:code/@code='SUBST']/h:code"),
+};
+static const ofield o_dispenser[] = {
+    F(TIME, TS, "h:time"), F(ID, II, "h:assignedEntity/h:id"),
+    F(CODE, CD, "h:assignedEntity/h:code"), I(ADDRESS, ADDRESS, "h:assignedEntity/h:addr"),
+    F(TELECOM, TEL, "h:assignedEntity/h:telecom"),
+    I(NAME, NAME, "h:assignedEntity/h:assignedPerson/h:name"),
+    I(ORGANIZATION, ORGANIZATION, "h:assignedEntity/h:representedOrganization"),
+};
+
 /* Section kinds by LOINC code, else by templateId (eHDSI eH.2.x or the
  * legacy IHE PCC section templates), spec sections 2.1 and 4.2. */
 static const struct { int32_t kind; const char *code; const char *tids[4]; } o_section_kinds[] = {
@@ -392,6 +453,8 @@ static const struct { int32_t kind; const char *code; const char *tids[4]; } o_s
       { "1.3.6.1.4.1.12559.11.10.1.3.1.2.5", "1.3.6.1.4.1.19376.1.5.3.1.3.28", NULL } },
     { EPSOS_KIND_PS_ADVANCE_DIRECTIVES_SECTION, "42348-3",
       { "1.3.6.1.4.1.12559.11.10.1.3.1.2.16", "1.3.6.1.4.1.19376.1.5.3.1.3.34", NULL } },
+    { EPSOS_KIND_EP_SECTION, "57828-6", { "1.3.6.1.4.1.12559.11.10.1.3.1.2.1", NULL } },
+    { EPSOS_KIND_ED_SECTION, "60590-7", { "1.3.6.1.4.1.12559.11.10.1.3.1.2.2", NULL } },
 };
 
 #undef F
@@ -435,6 +498,9 @@ static const okind o_kinds[] = {
     K(VITAL_SIGNS, o_vital_signs), K(VITAL_SIGN, o_vital_sign),
     K(RESULT_ORGANIZER, o_result_organizer), K(RESULT, o_result),
     K(BLOOD_GROUP, o_blood_group), K(MEDICATION_REASON, o_medication_reason),
+    K(EP_SECTION, o_ep_section), K(ED_SECTION, o_ed_section),
+    K(PRESCRIPTION, o_prescription), K(DISPENSE, o_dispense), K(PRODUCT, o_product),
+    K(DISPENSER, o_dispenser),
 };
 #undef K
 

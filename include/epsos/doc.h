@@ -84,6 +84,12 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_KIND_RESULT             45  /* observation: one result */
 #define EPSOS_KIND_BLOOD_GROUP        46  /* observation: blood group */
 #define EPSOS_KIND_MEDICATION_REASON  47  /* observation: reason of a medication */
+#define EPSOS_KIND_EP_SECTION         48  /* 57828-6 prescription section (eH.2.1) */
+#define EPSOS_KIND_ED_SECTION         49  /* 60590-7 dispensation section (eH.2.2) */
+#define EPSOS_KIND_PRESCRIPTION       50  /* substanceAdministration: prescription item (eH.3.2) */
+#define EPSOS_KIND_DISPENSE           51  /* supply: dispensation item (eH.3.3) */
+#define EPSOS_KIND_PRODUCT            52  /* manufacturedProduct: medicinal product (eH.3.29/3.30) */
+#define EPSOS_KIND_DISPENSER          53  /* performer of a dispensation (pharmacist) */
 
 /* Field datatypes (epsos_field_type). */
 #define EPSOS_T_TEXT   1   /* character data or an attribute value */
@@ -200,6 +206,20 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_F_COUNT             102  /* an integer value (INT) */
 #define EPSOS_F_EVENT             103  /* EIVL_TS event (meal, waking, ...) */
 #define EPSOS_F_INSTRUCTIONS      104  /* patient instructions (text) */
+#define EPSOS_F_PRESCRIPTION      105
+#define EPSOS_F_DISPENSE          106
+#define EPSOS_F_PRODUCT           107  /* the medicinal product (item) */
+#define EPSOS_F_PACKAGES          108  /* number of packages to dispense (PQ, unit 1) */
+#define EPSOS_F_SUBSTITUTION      109  /* substitution permitted (eP) / performed (eD) */
+#define EPSOS_F_DOSE_LOW          110  /* doseQuantity/low */
+#define EPSOS_F_DOSE_HIGH         111  /* doseQuantity/high */
+#define EPSOS_F_FULFILMENT_INSTRUCTIONS 112 /* instructions to the dispenser (text) */
+#define EPSOS_F_DESCRIPTION       113  /* free-text product description (desc) */
+#define EPSOS_F_PACKAGE_CODE      114  /* package code (PCID, national number) */
+#define EPSOS_F_PRESCRIPTION_ID   115  /* id of the prescription item dispensed against */
+#define EPSOS_F_PRESCRIBED_PRODUCT 116 /* the prescribed product of a dispensation (item) */
+#define EPSOS_F_DISPENSER         117  /* the dispenser (item) */
+#define EPSOS_F_FREQUENCY_TIME    118  /* a single administration time (TS frequency) */
 
 /* Serialization flags. */
 #define EPSOS_SERIALIZE_FORMAT 1u  /* indent the output */

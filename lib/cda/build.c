@@ -335,6 +335,14 @@ static void cell_text(epsos_item *it, int32_t f, char *buf, size_t len)
         epsos_item_get_id(it, f, 0, &a, &b);
         snprintf(buf, len, "%s%s%s", a ? a : "", b ? " " : "", b ? b : "");
         break;
+    case EPSOS_T_ITEM: {               /* a nested item: its first column */
+        epsos_item *child;
+        const epsos__kind_table *ck = epsos__kind(epsos_field_item_kind(it->kind, f));
+        if (ck && ck->columns && ck->columns[0] &&
+            epsos_item_child(&child, it, f, 0) == EPSOS_OK)
+            cell_text(child, ck->columns[0], buf, len);
+        break;
+    }
     default:
         break;
     }
@@ -612,6 +620,17 @@ EPSOS_API int epsos_doc_complete(epsos_doc *doc, uint32_t flags)
         if (!k || k->base != EPSOS_KIND_SECTION)
             continue;                            /* not a section kind we know */
         if ((rc = check_section(doc, s, k)) != EPSOS_OK)
+            return rc;
+        /* a section identifier the kind requires (eP, eD) */
+        const epsos__row *idr = epsos__row_of(s->kind, EPSOS_F_ID);
+        size_t nid = 0;
+        if (idr && idr->src->min > 0 &&
+            (rc = epsos_item_count(s, EPSOS_F_ID, &nid)) == EPSOS_OK && nid == 0) {
+            char root[80];
+            if ((rc = new_id(doc, root, sizeof root)) == EPSOS_OK)
+                rc = epsos_item_set_id(s, EPSOS_F_ID, 0, root, NULL);
+        }
+        if (rc != EPSOS_OK)
             return rc;
         int entries = entry_count(s);
         if (entries == 0 && section_required(s->kind))

@@ -180,7 +180,8 @@ const epsos__kind_set epsos__header_set = {
 };
 
 /* Every module's kinds: the eP and eD tables are added here the same way. */
-static const epsos__kind_set *const sets[] = { &epsos__header_set, &epsos__ps_set };
+static const epsos__kind_set *const sets[] = { &epsos__header_set, &epsos__ps_set,
+                                               &epsos__ep_set };
 
 /* Filled once by epsos__table_init (pthread_once), read only afterwards. */
 static epsos__kind_table *kinds[EPSOS__MAX_KIND];
@@ -499,9 +500,17 @@ int32_t epsos__refine(int32_t kind, const xmlNode *node)
         int32_t found = 0;
         if (kind <= 0 || kind >= EPSOS__MAX_KIND)
             break;
-        for (int32_t k = first_refiner[kind]; k && !found; k = next_refiner[k])
-            if (epsos__step_any_pred(&kinds[k]->match_c, node))
-                found = k;
+        /* a section's code decides before its templateIds (a section may
+         * carry the templateIds of several kinds, e.g. eP sections with the
+         * PS medication templates) */
+        for (int pass = 0; pass < 2 && !found; pass++)
+            for (int32_t k = first_refiner[kind]; k && !found; k = next_refiner[k]) {
+                const epsos__step *m = &kinds[k]->match_c;
+                for (unsigned i = 0; i < m->npred && !found; i++)
+                    if ((m->pred[i].what == EPSOS__P_CODE) == (pass == 0) &&
+                        pred_ok(&m->pred[i], node))
+                        found = k;
+            }
         if (!found)
             break;
         kind = found;
@@ -568,8 +577,8 @@ static bool add_coded_child(xmlDoc *doc, xmlNode *el, const char *local, const c
         return true;
     char buf[sizeof ((epsos__init *)0)->value];
     snprintf(buf, sizeof buf, "%s", spec);
-    char *parts[3] = { buf, NULL, NULL };
-    for (int i = 1; i < 3; i++) {
+    char *parts[4] = { buf, NULL, NULL, NULL };
+    for (int i = 1; i < 4; i++) {
         char *bar = parts[i - 1] ? strchr(parts[i - 1], '|') : NULL;
         if (bar) {
             *bar = '\0';
@@ -591,7 +600,8 @@ static bool add_coded_child(xmlDoc *doc, xmlNode *el, const char *local, const c
     }
     if (!c || !epsos__set_prop(c, "code", parts[0]) ||
         (parts[1] && *parts[1] && !epsos__set_prop(c, "codeSystem", parts[1])) ||
-        (parts[2] && *parts[2] && !epsos__set_prop(c, "displayName", parts[2]))) {
+        (parts[2] && *parts[2] && !epsos__set_prop(c, "displayName", parts[2])) ||
+        (parts[3] && *parts[3] && !epsos__set_prop(c, "codeSystemName", parts[3]))) {
         xmlFreeNode(c);
         return false;
     }

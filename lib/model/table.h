@@ -22,8 +22,9 @@
  *   step{a=v}   when the builder creates this element it sets @a=v;
  *               {templateId=OID} adds <templateId root="OID"/>;
  *               {xsi:type=T} sets the xsi:type attribute;
- *               {>el=code|system|display} adds a child <el code=.. codeSystem=..
- *               displayName=..> (system and display optional);
+ *               {>el=code|system|display|name} adds a child <el code=..
+ *               codeSystem=.. displayName=.. codeSystemName=..> (all but the
+ *               code optional);
  *               {>el=@a=v} adds a child <el a="v"/>;
  *               {~el=text} adds a child <el>text</el>
  *   /@attr      last: the field is that attribute (EPSOS_T_TEXT only)
@@ -117,6 +118,7 @@ typedef struct {
 /* The kind sets of the modules (table.c lists them). */
 extern const epsos__kind_set epsos__header_set;
 extern const epsos__kind_set epsos__ps_set;
+extern const epsos__kind_set epsos__ep_set;
 
 int epsos__table_init(void);
 const epsos__kind_table *epsos__kind(int32_t kind);

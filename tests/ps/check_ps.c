@@ -18,6 +18,7 @@
 #include <libxml/xpathInternals.h>
 #include <openssl/evp.h>
 #include <epsos.h>
+#include "../shareddir.h"
 
 static epsos_ctx *ctx;
 static char shared[4096];
@@ -744,16 +745,7 @@ END_TEST
 
 int main(void)
 {
-    /* shared/ (corpus and tools): $EPSOS_SHARED, else the parent of
-     * $EPSOS_CORPUS, else beside the source tree */
-    const char *top = getenv("top_srcdir"), *sh = getenv("EPSOS_SHARED"),
-               *corpus = getenv("EPSOS_CORPUS");
-    if (sh && *sh)
-        snprintf(shared, sizeof shared, "%s", sh);
-    else if (corpus && *corpus)
-        snprintf(shared, sizeof shared, "%s/..", corpus);
-    else
-        snprintf(shared, sizeof shared, "%s/../shared", top && *top ? top : TOP_SRCDIR);
+    shared_dir(shared, sizeof shared);
     struct stat sb;
     char probe[4200];
     snprintf(probe, sizeof probe, "%s/tools/schematron/ehdsi-validate", shared);

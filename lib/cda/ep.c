@@ -1,0 +1,206 @@
+/*
+ * libepsos: the template tables of the ePrescription (eHDSI eP, template
+ * 1.3.6.1.4.1.12559.11.10.1.3.1.1.1) and eDispensation (…1.1.2) bodies:
+ * the prescription section eH.2.1 and item eH.3.2 (substanceAdministration),
+ * the dispensation section eH.2.2 and item eH.3.3 (supply), and the
+ * medicinal product eH.3.29/eH.3.30 (manufacturedProduct) they share.
+ * SPDX-License-Identifier: MIT
+ *
+ * The builder writes the current generation (urn:hl7-org:pharm); the legacy
+ * epSOS generation (urn:epsos-org:ep:medication) is read through alternate
+ * paths onto the same fields (spec cda-pivot.md sections 3 and 4.2).
+ */
+#include "config.h"
+#include <string.h>
+#include "model/table.h"
+#include "cda.h"
+
+#define N UINT32_MAX
+#define EH "1.3.6.1.4.1.12559.11.10.1.3.1."
+#define LOINC "2.16.840.1.113883.6.1"
+#define VS(n) EH "42." #n
+
+#define ROW(f, t, mn, mx, path) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, NULL }
+#define ROWB(f, t, mn, mx, path, vs) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, NULL }
+#define ROWA(f, t, mn, mx, path, alt) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, alt }
+#define ROWBA(f, t, mn, mx, path, vs, alt) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, alt }
+#define ITEM(f, k, mn, mx, path) \
+    { EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, NULL }
+
+/* ---- sections ------------------------------------------------------------ */
+
+/* the section id (the prescription / dispensation identifier) is 1..1 R */
+#define SECTION_COMMON \
+    ROW(TEMPLATE_ID, II, 0, N, "templateId"), \
+    ROW(ID, II, 1, 1, "id"), \
+    ROWB(CODE, CD, 1, 1, "code", VS(26)), \
+    ROW(TITLE, TEXT, 0, 1, "title"), \
+    ROW(NARRATIVE, TEXT, 0, 1, "text"), \
+    ITEM(SECTION, SECTION, 0, N, "+component/section")
+
+static const epsos__row_src ep_section_rows[] = {
+    SECTION_COMMON,
+    ITEM(PRESCRIPTION, PRESCRIPTION, 1, N,
+         "+entry{typeCode=COMP}/substanceAdministration[@classCode=SBADM]{moodCode=INT}"
+         "{templateId=" EH "3.2}{templateId=2.16.840.1.113883.10.20.1.24}"),
+};
+
+static const epsos__row_src ed_section_rows[] = {
+    SECTION_COMMON,
+    ITEM(DISPENSE, DISPENSE, 1, N,
+         "+entry{typeCode=COMP}/supply[@classCode=SPLY]{moodCode=EVN}"
+         "{templateId=" EH "3.3}{templateId=1.3.6.1.4.1.19376.1.5.3.1.4.7.3}"
+         "{templateId=2.16.840.1.113883.10.20.1.34}"),
+};
+
+/* ---- the medicinal product (element: manufacturedProduct) ----------------- */
+
+#define MAT "manufacturedMaterial{classCode=MMAT}{determinerCode=KIND}{templateId=" EH "3.30}"
+#define MAT_OLD "manufacturedMaterial"
+#define PKG "pharm:asContent{classCode=CONT}"
+#define PKGP PKG "/pharm:containerPackagedProduct{classCode=CONT}{determinerCode=KIND}"
+
+static const epsos__row_src product_rows[] = {
+    ROW(PRODUCT_CODE, CD, 0, 1, MAT "/code"),
+    ROW(PRODUCT_NAME, TEXT, 1, 1, MAT "/name"),
+    ROWA(DESCRIPTION, TEXT, 0, 1, MAT "/pharm:desc", MAT_OLD "/epsos:desc"),
+    ROWBA(DOSE_FORM, CD, 1, 1, MAT "/pharm:formCode", VS(2), MAT_OLD "/epsos:formCode"),
+    ROWA(PACKAGE_QUANTITY, PQ, 0, 1, MAT "/" PKG "/pharm:quantity",
+         MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:capacityQuantity"),
+    ROW(PACKAGE_CODE, CD, 0, 1, MAT "/" PKGP "/pharm:code"),
+    ROWBA(PACKAGE_FORM, CD, 0, 1, MAT "/" PKGP "/pharm:formCode", VS(3),
+          MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:formCode"),
+    ROWBA(ATC, CD, 0, 1,
+          MAT "/pharm:asSpecializedKind[@classCode=GRIC]/pharm:generalizedMaterialKind"
+          "{classCode=MMAT}{determinerCode=KIND}/pharm:code", VS(24),
+          MAT_OLD "/epsos:asSpecializedKind/epsos:generalizedMedicineClass/epsos:code"),
+    { EPSOS_F_INGREDIENT, EPSOS_T_ITEM, 0, N, EPSOS_KIND_INGREDIENT,
+      MAT "/+pharm:ingredient{classCode=ACTI}", NULL,
+      MAT_OLD "/epsos:ingredient[@classCode=ACTI]" },
+};
+
+#define PRODUCT "manufacturedProduct{classCode=MANU}{templateId=" EH "3.29}"
+
+/* ---- prescription item (substanceAdministration, SBADM/INT) ---------------- */
+
+#define SUBJ "+entryRelationship[@typeCode=SUBJ]{inversionInd=true}"
+
+static const epsos__row_src prescription_rows[] = {
+    ROW(ID, II, 1, 1, "id"),
+    ROW(CODE, CD, 0, 1, "code"),
+    ROW(TEXT_REFERENCE, TEXT, 0, 1, "text/reference/@value"),
+    ROW(STATUS, CS, 1, 1, "statusCode"),
+    ROW(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS]"),
+    ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS]/low"),
+    ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS]/high"),
+    /* a single administration: no xsi:type (the XSD refuses TS on SXCM_TS);
+     * documents that write xsi:type="TS" are read too */
+    ROWA(FREQUENCY_TIME, TS, 0, 1, "effectiveTime[!type]", "effectiveTime[type=TS]"),
+    ROW(FREQUENCY, PQ, 0, 1,
+        "effectiveTime[type=PIVL_TS]{operator=A}{institutionSpecified=false}/period"),
+    ROWB(EVENT, CD, 0, 1, "effectiveTime[type=EIVL_TS]{operator=A}/event", VS(41)),
+    ROWB(ROUTE, CD, 0, 1, "routeCode", VS(12)),
+    ROW(DOSE, PQ, 0, 1, "doseQuantity"),
+    ROW(DOSE_LOW, PQ, 0, 1, "doseQuantity/low"),
+    ROW(DOSE_HIGH, PQ, 0, 1, "doseQuantity/high"),
+    ITEM(PRODUCT, PRODUCT, 1, 1, "consumable{typeCode=CSM}/" PRODUCT),
+    ROW(PACKAGES, PQ, 0, 1,
+        "+entryRelationship[@typeCode=COMP]/supply[@classCode=SPLY][@moodCode=RQO]"
+        "{>independentInd=@value=false}/quantity"),
+    ROWB(SUBSTITUTION, CD, 0, 1,
+         SUBJ "/observation[code=SUBST]{classCode=OBS}{moodCode=EVN}"
+         "{>code=SUBST|2.16.840.1.113883.5.6|Substitution}/value{xsi:type=CE}", VS(7)),
+    ROW(INSTRUCTIONS, TEXT, 0, 1,
+        SUBJ "/act[tid=" EH "3.12]{classCode=ACT}{moodCode=INT}"
+        "{templateId=2.16.840.1.113883.10.20.1.49}"
+        "{>code=PINSTRUCT|1.3.6.1.4.1.19376.1.5.3.2|Patient instructions}"
+        "{>statusCode=completed}/text"),
+    ROW(FULFILMENT_INSTRUCTIONS, TEXT, 0, 1,
+        SUBJ "/act[tid=" EH "3.13]{classCode=ACT}{moodCode=INT}"
+        "{templateId=2.16.840.1.113883.10.20.1.43}"
+        "{>code=FINSTRUCT|1.3.6.1.4.1.19376.1.5.3.2|Fulfilment instructions|IHEActCode}"
+        "{>statusCode=completed}/text"),
+};
+
+/* ---- dispensation item (supply, SPLY/EVN) --------------------------------- */
+
+#define REFR "entryRelationship[@typeCode=REFR]/substanceAdministration[@classCode=SBADM]" \
+             "{moodCode=INT}"
+
+static const epsos__row_src dispense_rows[] = {
+    ROW(ID, II, 1, 1, "id"),
+    ROW(TEXT_REFERENCE, TEXT, 0, 1, "text/reference/@value"),
+    ROW(STATUS, CS, 0, 1, "statusCode"),
+    ROW(EFFECTIVE_TIME, TS, 0, 1, "effectiveTime"),
+    ROW(QUANTITY, PQ, 1, 1, "quantity"),
+    ITEM(PRODUCT, PRODUCT, 1, 1, "product{typeCode=PRD}/" PRODUCT),
+    ITEM(DISPENSER, DISPENSER, 1, 1, "performer{typeCode=PRF}"),
+    ROW(PRESCRIPTION_ID, II, 1, 1, REFR "/id"),
+    ITEM(PRESCRIBED_PRODUCT, PRODUCT, 0, 1, REFR "/consumable{typeCode=CSM}/" PRODUCT),
+    ROW(SUBSTITUTION, CD, 0, 1,
+        "+entryRelationship[@typeCode=COMP]/act[code=SUBST]{classCode=ACT}{moodCode=EVN}/code"),
+};
+
+static const epsos__row_src dispenser_rows[] = {
+    ROW(TIME, TS, 0, 1, "time"),
+    ROW(ID, II, 1, N, "assignedEntity/id"),
+    ROW(CODE, CD, 0, 1, "assignedEntity/code"),
+    ITEM(ADDRESS, ADDRESS, 1, N, "assignedEntity/addr"),
+    ROW(TELECOM, TEL, 1, N, "assignedEntity/telecom"),
+    ITEM(NAME, NAME, 0, 1, "assignedEntity/assignedPerson/name"),
+    ITEM(ORGANIZATION, ORGANIZATION, 0, 1, "assignedEntity/representedOrganization"),
+};
+
+/* ---- narrative columns ---------------------------------------------------- */
+
+static const int32_t prescription_cols[] = { EPSOS_F_PRODUCT, EPSOS_F_ID, EPSOS_F_DOSE,
+    EPSOS_F_DOSE_LOW, EPSOS_F_DOSE_HIGH, EPSOS_F_FREQUENCY, EPSOS_F_EVENT,
+    EPSOS_F_FREQUENCY_TIME, EPSOS_F_ROUTE, EPSOS_F_START,
+    EPSOS_F_END, EPSOS_F_PACKAGES, EPSOS_F_SUBSTITUTION, EPSOS_F_INSTRUCTIONS,
+    EPSOS_F_FULFILMENT_INSTRUCTIONS, 0 };
+static const int32_t dispense_cols[] = { EPSOS_F_PRODUCT, EPSOS_F_ID, EPSOS_F_QUANTITY,
+    EPSOS_F_PRESCRIPTION_ID, EPSOS_F_PRESCRIBED_PRODUCT, EPSOS_F_SUBSTITUTION, 0 };
+static const int32_t product_cols[] = { EPSOS_F_PRODUCT_NAME, EPSOS_F_PRODUCT_CODE,
+    EPSOS_F_ATC, EPSOS_F_DOSE_FORM, EPSOS_F_DESCRIPTION, EPSOS_F_PACKAGE_QUANTITY,
+    EPSOS_F_PACKAGE_FORM, 0 };
+
+/* ---- kinds ----------------------------------------------------------------- */
+
+#define SECTION_KIND(k, name, rows, match, create, title) \
+    { EPSOS_KIND_##k, name, rows, sizeof rows / sizeof rows[0], EPSOS_KIND_SECTION, match, \
+      create, title, NULL, NULL, {0}, {0} }
+#define ENTRY_KIND(k, name, rows, cols) \
+    { EPSOS_KIND_##k, name, rows, sizeof rows / sizeof rows[0], 0, NULL, NULL, NULL, cols, \
+      NULL, {0}, {0} }
+
+static epsos__kind_table ep_kinds[] = {
+    SECTION_KIND(EP_SECTION, "prescription_section", ep_section_rows,
+                 "[code=57828-6][tid=" EH "2.1]",
+                 "{classCode=DOCSECT}{moodCode=EVN}{templateId=" EH "2.1}"
+                 "{>code=57828-6|" LOINC "|Prescription list}",
+                 "Prescriptions"),
+    SECTION_KIND(ED_SECTION, "dispensation_section", ed_section_rows,
+                 "[code=60590-7][tid=" EH "2.2]",
+                 "{classCode=DOCSECT}{moodCode=EVN}{templateId=" EH "2.2}"
+                 "{>code=60590-7|" LOINC "|Medication dispensed.brief}",
+                 "Dispensed medicine"),
+    ENTRY_KIND(PRESCRIPTION, "prescription", prescription_rows, prescription_cols),
+    ENTRY_KIND(DISPENSE, "dispensation", dispense_rows, dispense_cols),
+    ENTRY_KIND(PRODUCT, "product", product_rows, product_cols),
+    ENTRY_KIND(DISPENSER, "dispenser", dispenser_rows, NULL),
+};
+
+#define FN(f, n) { EPSOS_F_##f, n }
+static const epsos__field_name ep_fields[] = {
+    FN(PRESCRIPTION, "prescription"), FN(DISPENSE, "dispensation"), FN(PRODUCT, "product"),
+    FN(PACKAGES, "packages"), FN(SUBSTITUTION, "substitution"), FN(DOSE_LOW, "dose_low"),
+    FN(DOSE_HIGH, "dose_high"), FN(FULFILMENT_INSTRUCTIONS, "fulfilment_instructions"),
+    FN(DESCRIPTION, "description"), FN(PACKAGE_CODE, "package_code"),
+    FN(PRESCRIPTION_ID, "prescription_id"), FN(PRESCRIBED_PRODUCT, "prescribed_product"),
+    FN(DISPENSER, "dispenser"), FN(FREQUENCY_TIME, "frequency_time"),
+};
+
+const epsos__kind_set epsos__ep_set = {
+    ep_kinds, sizeof ep_kinds / sizeof ep_kinds[0],
+    ep_fields, sizeof ep_fields / sizeof ep_fields[0],
+};

@@ -1,0 +1,105 @@
+#!/bin/sh
+# libepsos - tests of `epsos assertion` (automake TESTS script).
+# SPDX-License-Identifier: MIT
+#
+# Signs the HCP and TRC assertions of tests/data/saml/header.xml with
+# `epsos sign` (keys of tests/dsig/mkpki.sh), then checks what `epsos
+# assertion` reads, verifies and decides.  Exit: 0 pass, 1 fail, 77 skip.
+
+if [ -z "${srcdir:-}" ]; then
+    srcdir=$(dirname "$0")/..
+fi
+EPSOS=${EPSOS:-../tools/epsos}
+if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
+    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
+        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
+    else
+        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
+    fi
+fi
+# shellcheck disable=SC2086
+set -- $EPSOS
+for tool in "$@"; do :; done
+case $tool in
+    */*) [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; } ;;
+esac
+command -v openssl >/dev/null 2>&1 || { echo "SKIP: no openssl command"; exit 77; }
+
+HCP=_6f1c2e0a-3b4d-4e5f-8a9b-0c1d2e3f4a5b
+TRC=_0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e
+AT=1795520000      # 2026-11-24T11:33:20Z: inside both validity windows
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/epsos-saml.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+sh "$srcdir/dsig/mkpki.sh" "$tmp/pki" || { echo "FAIL: cannot make the test PKI"; exit 1; }
+P=$tmp/pki
+
+failures=0
+checks=0
+fail() { failures=$((failures + 1)); echo "FAIL: $*"; }
+# expect STATUS PATTERN-IN-OUTPUT ARGS...: run epsos, check exit status and output (stdout+stderr)
+expect() {
+    want=$1 pat=$2
+    shift 2
+    checks=$((checks + 1))
+    $EPSOS "$@" >"$tmp/out" 2>&1
+    got=$?
+    [ "$got" = "$want" ] || { fail "epsos $* exited $got, expected $want"; cat "$tmp/out"; return; }
+    grep -q -- "$pat" "$tmp/out" || { fail "epsos $*: no '$pat' in"; cat "$tmp/out"; }
+}
+
+$EPSOS sign --key "$P/rsa.key" --cert "$P/rsa.pem" --chain "$P/chain.pem" --id $HCP \
+    -o "$tmp/h1.xml" "$srcdir/data/saml/header.xml" || { echo "FAIL: epsos sign (HCP)"; exit 1; }
+$EPSOS sign --key "$P/ec.key" --cert "$P/ec.pem" --chain "$P/chain.pem" --id $TRC \
+    -o "$tmp/h.xml" "$tmp/h1.xml" || { echo "FAIL: epsos sign (TRC)"; exit 1; }
+T="--trust $P/trust.pem"
+
+expect 0 "^permission: PRD-016$" assertion $T --at $AT --kind hcp "$tmp/h.xml"
+expect 0 "^role: 221$" assertion $T --at $AT "$tmp/h.xml"
+expect 0 "^subject-id: 1011649927^^^&1.2.208.176.1.2&ISO$" assertion $T --at $AT --kind trc "$tmp/h.xml"
+expect 0 "^hcp-assertion-id: $HCP$" assertion $T --at $AT --kind trc "$tmp/h.xml"
+expect 0 "^access: allowed$" assertion $T --at $AT --kind hcp --access ps "$tmp/h.xml"
+expect 0 "^access: allowed$" assertion $T --at $AT --kind trc --access identify "$tmp/h.xml"
+expect 1 "missing permission PRD-004" assertion $T --at $AT --access ep "$tmp/h.xml"
+expect 1 "PPD-046" assertion $T --at $AT --access ed-submit "$tmp/h.xml"
+# the TRC expires at 12:05, the HCP at 14:00 (+60 s skew)
+expect 1 "expired" assertion $T --at 1795529000 --kind trc "$tmp/h.xml"
+expect 0 "^verdict: ok$" assertion $T --at 1795528000 --kind hcp "$tmp/h.xml"
+expect 1 "trc-required" assertion $T --at 1795528000 --kind hcp --access ps "$tmp/h.xml"
+expect 1 "not-yet-valid" assertion $T --at 1795514000 --kind hcp "$tmp/h.xml"
+expect 0 "^verdict: ok$" assertion $T --at 1795514000 --skew 600 --kind hcp "$tmp/h.xml"
+# tampering with a signed attribute
+sed 's/>Copenhagen</>Stockholm</' "$tmp/h.xml" > "$tmp/t.xml"
+expect 1 "bad-signature: signature: digest-mismatch" assertion $T --at $AT --kind hcp "$tmp/t.xml"
+# a TRC bound to another HCP assertion, correctly signed
+sed "s/<saml2:AssertionIDRef>$HCP/<saml2:AssertionIDRef>_other/" "$srcdir/data/saml/header.xml" > "$tmp/o.xml"
+C="--key $P/rsa.key --cert $P/rsa.pem --chain $P/chain.pem"
+$EPSOS sign $C --id $HCP -o "$tmp/o1.xml" "$tmp/o.xml" &&
+$EPSOS sign $C --id $TRC -o "$tmp/o2.xml" "$tmp/o1.xml" ||
+    fail "epsos sign (other binding)"
+expect 1 "trc-not-bound" assertion $T --at $AT --access ps "$tmp/o2.xml"
+# a signer outside the trust store
+expect 1 "cert-untrusted" assertion --trust "$P/evilca.pem" --at $AT "$tmp/h.xml"
+# usage
+expect 2 "unknown transaction" assertion $T --access everything "$tmp/h.xml"
+expect 2 "at least one --trust" assertion "$tmp/h.xml"
+expect 0 "Usage: epsos assertion" assertion --help
+# xmlsec1 agrees on both signatures of the header
+if command -v xmlsec1 >/dev/null 2>&1; then
+    # xmlsec1 verifies the first signature it finds: one signed assertion a file
+    $EPSOS sign --key "$P/ec.key" --cert "$P/ec.pem" --chain "$P/chain.pem" --id $TRC \
+        -o "$tmp/t1.xml" "$srcdir/data/saml/header.xml" || fail "epsos sign (TRC alone)"
+    for f in h1 t1; do
+        checks=$((checks + 1))
+        xmlsec1 --verify --trusted-pem "$P/trust.pem" \
+            --id-attr:ID urn:oasis:names:tc:SAML:2.0:assertion:Assertion "$tmp/$f.xml" >/dev/null 2>&1 ||
+            fail "xmlsec1 rejects the signature of $f.xml"
+    done
+    checks=$((checks + 1))
+    xmlsec1 --verify --trusted-pem "$P/trust.pem" \
+        --id-attr:ID urn:oasis:names:tc:SAML:2.0:assertion:Assertion "$tmp/t.xml" >/dev/null 2>&1 &&
+        fail "xmlsec1 accepts the tampered assertion"
+fi
+
+echo "$checks checks, $failures failures"
+[ "$failures" = 0 ]
