@@ -1129,12 +1129,15 @@ EPSOS_API int epsos_catalogue_builder_serialize(uint8_t **out, size_t *out_len,
     if (rc)
         return rc;
 
-    qsort(b->members.v, b->members.n, sizeof *b->members.v, cmp_member);
-    qsort(b->concepts.v, b->concepts.n, sizeof *b->concepts.v, cmp_concept);
-    qsort(b->maps.v, b->maps.n, sizeof *b->maps.v, cmp_map);
-    qsort(b->desigs.v, b->desigs.n, sizeof *b->desigs.v, cmp_desig);
-    qsort(b->aliases.v, b->aliases.n, sizeof *b->aliases.v, cmp_alias);
-    qsort(b->vsets.v, b->vsets.n, sizeof *b->vsets.v, cmp_vs);
+    /* (an empty table has a NULL array, which qsort must not be given) */
+#define SORT(t, cmp) do { if ((t).n) qsort((t).v, (t).n, sizeof *(t).v, cmp); } while (0)
+    SORT(b->members, cmp_member);
+    SORT(b->concepts, cmp_concept);
+    SORT(b->maps, cmp_map);
+    SORT(b->desigs, cmp_desig);
+    SORT(b->aliases, cmp_alias);
+    SORT(b->vsets, cmp_vs);
+#undef SORT
 
     /* duplicate mappings: same source and value set, another target */
     for (size_t i = 1; i < b->maps.n; i++) {
