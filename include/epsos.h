@@ -15,5 +15,6 @@
 #include "epsos/dsig.h"
 #include "epsos/saml.h"
 #include "epsos/term.h"
+#include "epsos/validate.h"
 
 #endif /* EPSOS_H */

@@ -1,0 +1,45 @@
+/*
+ * libepsos - eHDSI / epSOS cross-border health documents in C.
+ * SPDX-License-Identifier: MIT
+ *
+ * validate.h: in-process conformance validation driven by the template
+ * table (cardinalities, datatype rules of the eHDSI flavours).  Findings
+ * carry a severity, a stable rule id, a message, the XPath of the element
+ * (the form the official SVRL uses: one [n] per step) and its line.
+ */
+#ifndef EPSOS_VALIDATE_H
+#define EPSOS_VALIDATE_H
+
+#include "common.h"
+#include "context.h"
+#include "doc.h"
+
+EPSOS_BEGIN_DECLS
+
+/* Severities of findings. */
+#define EPSOS_SEV_ERROR   1
+#define EPSOS_SEV_WARNING 2
+#define EPSOS_SEV_INFO    3
+
+typedef struct epsos_report epsos_report;
+
+/* Validate doc; options must be 0.  *out gets a report (release with
+ * epsos_report_free) even when it holds errors: the status says whether the
+ * validation could run, the report what it found. */
+EPSOS_API int epsos_validate(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
+                             uint32_t options);
+EPSOS_API void epsos_report_free(epsos_report *report);
+
+/* Number of findings (of severity sev; 0: all). */
+EPSOS_API size_t epsos_report_count(const epsos_report *report, int32_t sev);
+
+/* Finding index (0 .. epsos_report_count(report, 0) - 1); 0 / NULL when out of range. */
+EPSOS_API int32_t epsos_report_severity(const epsos_report *report, size_t index);
+EPSOS_API const char *epsos_report_rule(const epsos_report *report, size_t index);
+EPSOS_API const char *epsos_report_message(const epsos_report *report, size_t index);
+EPSOS_API const char *epsos_report_xpath(const epsos_report *report, size_t index);
+EPSOS_API int32_t epsos_report_line(const epsos_report *report, size_t index);
+
+EPSOS_END_DECLS
+
+#endif /* EPSOS_VALIDATE_H */

@@ -1,0 +1,1 @@
+libepsos_impl_la_SOURCES += %reldir%/validate.c

@@ -1,0 +1,457 @@
+/*
+ * libepsos: conformance validation (issue 7) against the official eHDSI
+ * Schematron (shared/tools/schematron/ehdsi-validate), run once per test run
+ * on corpus Patient Summaries and on one-at-a-time mutations of a valid one.
+ * SPDX-License-Identifier: MIT
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <epsos.h>
+
+static char shared[4096], tmpdir[64], jsonl[256];
+
+/* Corpus Patient Summaries (under corpus/samples). */
+static const char *const corpus[] = {
+    "khypponen-openncp/ps/PS.2512484916.1.1.CDA.xml",
+    "khypponen-openncp/psstore/0092129A-L1.xml",
+    "khypponen-openncp/psstore/1982040412379-L3.xml",
+    "khypponen-openncp/psstore/2.xml",
+    "khypponen-openncp/samples/0245791M-L3.xml",
+    "khypponen-openncp/samples/28037101707.xml",
+    "khypponen-openncp/samples/EE_PS_EXAMPLE.xml",
+    "khypponen-openncp/samples/HuberMelanie_PS_L3_valide_Vers.xml",
+    "khypponen-openncp/samples/PS_Katzlmacher.xml",
+    "khypponen-openncp/samples/cda.xml",
+    "khypponen-openncp/samples/drda_L3.xml",
+    "khypponen-openncp/samples/epSOS_RTD_PS_EU_Pivot_CDA_Paolo.xml",
+    "khypponen-openncp/samples/es_ps_pivot.xml",
+    "khypponen-openncp/samples/test-cda.xml",
+    "khypponen-openncp/schPassed/PatientSummary-friendly.xml",
+    "khypponen-openncp/schPassed/PatientSummary-pivot.xml",
+    "konateq-openncp/psstore/2-1234-W8.xml",
+    "konateq-openncp/psstore/2-5678-W8.xml",
+    "konateq-openncp/psstore/X-XXXX.xml",
+    "konateq-openncp/samples/9999001M_L3_pivot.xml",
+    "ncez-cz-NCP-exception/HL7-CDA/8555189999_L3_corr.xml",
+    "ncez-cz-NCP-exception/HL7-CDA/8555189999_L3_friendly.xml",
+    "ncez-cz-NCP-exception/HL7-CDA/ZdravyTomas-PIVOT-Public.xml",
+    "ncp-docker-dev-AT-eHDSI_ehealth/psstore/2-1234-W1.xml",
+    "ncp-docker-dev-AT-eHDSI_ehealth/psstore/2-5678-W2.xml",
+    "sundhedsdatastyrelsen-ehdsi/patient-summary-examples/L3_PS_ReferenceTestData_W5.xml",
+    "sundhedsdatastyrelsen-ehdsi/patient-summary-examples/PT_CDA_W3_898765392_HipReplacement.xml",
+    "sundhedsdatastyrelsen-ehdsi/patient-summary-examples/RTD_W2_no_information.xml",
+    "sundhedsdatastyrelsen-ehdsi/patient-summary-examples/RTD_W3_known_absence.xml",
+    "williamgoossen-epsos-gnomonportal/epsos/HUVR_PatientSummarySample_stable_v10August.xml",
+};
+#define NCORPUS (sizeof corpus / sizeof corpus[0])
+
+/* One-at-a-time mutations of a document whose header has no error. */
+#define MUT_BASE "konateq-openncp/psstore/2-5678-W8.xml"
+static const struct { const char *from, *to, *rule, *xpath; } mut[] = {
+    { "<effectiveTime value=\"20230714194500+0200\" />", "<effectiveTime value=\"20230714194500\" />",
+      "ts.tz", "/hl7:ClinicalDocument[1]/hl7:effectiveTime[1]" },
+    { "<effectiveTime value=\"20230714194500+0200\" />", "<effectiveTime value=\"202307\" />",
+      "ts.precision", "/hl7:ClinicalDocument[1]/hl7:effectiveTime[1]" },
+    { "<time value=\"20100701000000-0200\" />", "<time value=\"20100701000000\" />",
+      "ts.tz", "/hl7:ClinicalDocument[1]/hl7:author[1]/hl7:time[1]" },
+    { "<confidentialityCode code=\"N\" displayName=\"normal\"", "<confidentialityCode code=\"N\"",
+      "cd.display", "/hl7:ClinicalDocument[1]/hl7:confidentialityCode[1]" },
+    { "<id root=\"1.2.752.129.2.1.2.1\"", "<id root=\"PS-2.16.17\"",
+      "ii.root", "/hl7:ClinicalDocument[1]/hl7:id[1]" },
+    { "<telecom value=\"tel:0080067891011\" use=\"H\"/>", "<telecom value=\"tel:call me\" use=\"H\"/>",
+      "tel.format", "/hl7:ClinicalDocument[1]/hl7:recordTarget[1]/hl7:patientRole[1]/hl7:telecom[1]" },
+    { "<title>Patient Summary</title>", "",
+      "card.min", "/hl7:ClinicalDocument[1]" },
+};
+#define NMUT (sizeof mut / sizeof mut[0])
+
+/* ---- the Schematron findings (jsonl) ---------------------------------------- */
+
+typedef struct { char file[1024], location[2048], abstract[64], message[256]; } sfind;
+static sfind *sch;
+static size_t nsch;
+
+/* The JSON string value of key in line (\uXXXX decoded to UTF-8), "" if none/null. */
+static void jstr(const char *line, const char *key, char *out, size_t len)
+{
+    char pat[80];
+    snprintf(pat, sizeof pat, "\"%s\": \"", key);
+    const char *p = strstr(line, pat);
+    size_t o = 0;
+    out[0] = '\0';
+    if (!p)
+        return;
+    for (p += strlen(pat); *p && *p != '"' && o + 4 < len; p++) {
+        if (*p != '\\') {
+            out[o++] = *p;
+            continue;
+        }
+        p++;
+        if (*p == 'u') {
+            unsigned cp = 0;
+            sscanf(p + 1, "%4x", &cp);
+            p += 4;
+            if (cp < 0x80) {
+                out[o++] = (char)cp;
+            } else if (cp < 0x800) {
+                out[o++] = (char)(0xC0 | (cp >> 6));
+                out[o++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                out[o++] = (char)(0xE0 | (cp >> 12));
+                out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                out[o++] = (char)(0x80 | (cp & 0x3F));
+            }
+        } else {
+            out[o++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+        }
+    }
+    out[o] = '\0';
+}
+
+static int load_jsonl(void)
+{
+    FILE *fp = fopen(jsonl, "r");
+    if (!fp)
+        return -1;
+    static char line[1 << 16];
+    size_t cap = 0;
+    while (fgets(line, sizeof line, fp)) {
+        if (!strstr(line, "\"severity\": \"error\""))
+            continue;
+        if (nsch == cap) {
+            cap = cap ? cap * 2 : 256;
+            sfind *ns = realloc(sch, cap * sizeof *sch);
+            if (!ns) {
+                fclose(fp);
+                return -1;
+            }
+            sch = ns;
+        }
+        sfind *s = &sch[nsch++];
+        jstr(line, "file", s->file, sizeof s->file);
+        jstr(line, "location", s->location, sizeof s->location);
+        jstr(line, "abstract_rule", s->abstract, sizeof s->abstract);
+        jstr(line, "message", s->message, sizeof s->message);
+    }
+    fclose(fp);
+    return 0;
+}
+
+static bool sch_error_at(const char *file, const char *xpath)
+{
+    for (size_t i = 0; i < nsch; i++)
+        if (strcmp(sch[i].file, file) == 0 && strcmp(sch[i].location, xpath) == 0)
+            return true;
+    return false;
+}
+
+static epsos_report *validate_file(epsos_ctx *ctx, const char *path)
+{
+    epsos_doc *doc = NULL;
+    int rc = epsos_doc_parse_file(&doc, ctx, path, 0);
+    ck_assert_msg(rc == EPSOS_OK, "%s: %s", path, epsos_ctx_errmsg(ctx));
+    epsos_report *r = NULL;
+    rc = epsos_validate(&r, ctx, doc, 0);
+    ck_assert_msg(rc == EPSOS_OK && r, "%s: epsos_validate: %s", path, epsos_ctx_errmsg(ctx));
+    epsos_doc_free(doc);
+    return r;
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+START_TEST(test_api)
+{
+    epsos_ctx *ctx;
+    ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
+    epsos_report *r = (epsos_report *)&r;
+    ck_assert_int_eq(epsos_validate(&r, ctx, NULL, 0), EPSOS_EINVAL);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(epsos_validate(NULL, ctx, NULL, 0), EPSOS_EINVAL);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/corpus/samples/%s", shared, MUT_BASE);
+    epsos_doc *doc;
+    ck_assert_int_eq(epsos_doc_parse_file(&doc, ctx, path, 0), EPSOS_OK);
+    ck_assert_int_eq(epsos_validate(&r, ctx, doc, 0x80), EPSOS_EINVAL);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(epsos_validate(&r, ctx, doc, 0), EPSOS_OK);
+    /* the base of the mutations: warnings only */
+    ck_assert_uint_eq(epsos_report_count(r, EPSOS_SEV_ERROR), 0);
+    size_t n = epsos_report_count(r, 0);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_int_eq(epsos_report_severity(r, 0), EPSOS_SEV_WARNING);
+    ck_assert_ptr_nonnull(epsos_report_rule(r, 0));
+    ck_assert_ptr_nonnull(epsos_report_message(r, 0));
+    ck_assert(strncmp(epsos_report_xpath(r, 0), "/hl7:ClinicalDocument[1]/", 25) == 0);
+    ck_assert_int_gt(epsos_report_line(r, 0), 1);
+    ck_assert_int_eq(epsos_report_severity(r, n), 0);
+    ck_assert_ptr_null(epsos_report_rule(r, n));
+    ck_assert_ptr_null(epsos_report_xpath(NULL, 0));
+    ck_assert_uint_eq(epsos_report_count(NULL, 0), 0);
+    epsos_report_free(r);
+    epsos_report_free(NULL);
+    epsos_doc_free(doc);
+    epsos_ctx_free(ctx);
+}
+END_TEST
+
+/* Each mutation: exactly one error, the expected rule at the expected element,
+ * and the Schematron has an error at that element too. */
+START_TEST(test_mutations)
+{
+    epsos_ctx *ctx;
+    ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
+    for (size_t m = 0; m < NMUT; m++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/mut%zu.xml", tmpdir, m);
+        epsos_report *r = validate_file(ctx, path);
+        size_t ne = epsos_report_count(r, EPSOS_SEV_ERROR), hit = 0;
+        for (size_t i = 0; i < epsos_report_count(r, 0); i++) {
+            if (epsos_report_severity(r, i) != EPSOS_SEV_ERROR)
+                continue;
+            printf("mutation %zu: %s at %s line %d: %s\n", m, epsos_report_rule(r, i),
+                   epsos_report_xpath(r, i), epsos_report_line(r, i), epsos_report_message(r, i));
+            hit += strcmp(epsos_report_rule(r, i), mut[m].rule) == 0 &&
+                   strcmp(epsos_report_xpath(r, i), mut[m].xpath) == 0;
+        }
+        fflush(stdout);
+        ck_assert_msg(ne == 1 && hit == 1, "mutation %zu (%s): %zu errors, %zu of rule %s at %s",
+                      m, mut[m].to, ne, hit, mut[m].rule, mut[m].xpath);
+        ck_assert_msg(sch_error_at(path, mut[m].xpath),
+                      "mutation %zu: the Schematron has no error at %s", m, mut[m].xpath);
+        epsos_report_free(r);
+    }
+    epsos_ctx_free(ctx);
+}
+END_TEST
+
+typedef struct { char file[512], rule[32], xpath[2048]; bool seen; } known;
+
+/* Every error of epsos_validate on the corpus is an error of the Schematron at
+ * the same element, except the committed known differences (which must all
+ * still occur); prints the recall on the Schematron errors of the rules
+ * implemented. */
+START_TEST(test_corpus_agreement)
+{
+    static known kd[256];
+    size_t nkd = 0;
+    char path[4400], line[4096];
+    snprintf(path, sizeof path, "%s/validate/known-differences.tsv", SRCDIR);
+    FILE *fp = fopen(path, "r");
+    ck_assert_msg(fp != NULL, "%s", path);
+    while (fgets(line, sizeof line, fp)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        ck_assert(nkd < 256);
+        ck_assert_int_eq(sscanf(line, "%511[^\t]\t%31[^\t]\t%2047[^\t]", kd[nkd].file, kd[nkd].rule,
+                                kd[nkd].xpath), 3);
+        nkd++;
+    }
+    fclose(fp);
+
+    epsos_ctx *ctx;
+    ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
+    size_t agreed = 0, unexpected = 0;
+    char *xp_hits = calloc(nsch, 1);
+    ck_assert(xp_hits != NULL);
+    for (size_t f = 0; f < NCORPUS; f++) {
+        snprintf(path, sizeof path, "%s/corpus/samples/%s", shared, corpus[f]);
+        epsos_report *r = validate_file(ctx, path);
+        for (size_t i = 0; i < epsos_report_count(r, 0); i++) {
+            if (epsos_report_severity(r, i) != EPSOS_SEV_ERROR)
+                continue;
+            const char *xp = epsos_report_xpath(r, i), *rule = epsos_report_rule(r, i);
+            for (size_t s = 0; s < nsch; s++)
+                if (strcmp(sch[s].file, path) == 0 && strcmp(sch[s].location, xp) == 0)
+                    xp_hits[s] = 1;
+            if (sch_error_at(path, xp)) {
+                agreed++;
+                continue;
+            }
+            bool listed = false;
+            for (size_t k = 0; k < nkd; k++)
+                if (strcmp(kd[k].file, corpus[f]) == 0 && strcmp(kd[k].rule, rule) == 0 &&
+                    strcmp(kd[k].xpath, xp) == 0) {
+                    kd[k].seen = listed = true;
+                }
+            if (!listed) {
+                unexpected++;
+                printf("NOT IN SCHEMATRON: %s\t%s\t%s\t(line %d) %s\n", corpus[f], rule, xp,
+                       epsos_report_line(r, i), epsos_report_message(r, i));
+            }
+        }
+        epsos_report_free(r);
+    }
+    size_t stale = 0;
+    for (size_t k = 0; k < nkd; k++)
+        if (!kd[k].seen) {
+            stale++;
+            printf("known difference no longer occurs: %s\t%s\t%s\n", kd[k].file, kd[k].rule,
+                   kd[k].xpath);
+        }
+
+    /* recall over the Schematron errors of the rules implemented */
+    static const struct { const char *name, *abstract, *msg; } cat[] = {
+        { "TS.EPSOS.TZ", "TS.EPSOS.TZ", NULL }, { "II", "II", NULL },
+        { "II.EPSOS", "II.EPSOS", NULL }, { "CD.EPSOS", "CD.EPSOS", NULL },
+        { "URL/TEL", "URL", NULL }, { "AD.EPSOS", "AD.EPSOS", NULL },
+        { "CS.LANG", "CS.LANG", NULL }, { "min cardinality", "", "is required [min" },
+        { "min cardinality (M)", "", "is mandatory [min" }, { "max cardinality", "", "appears too often" },
+    };
+    size_t tot_all = 0, hit_all = 0;
+    for (size_t c = 0; c < sizeof cat / sizeof cat[0]; c++) {
+        size_t tot = 0, hit = 0;
+        for (size_t s = 0; s < nsch; s++) {
+            bool corp = strstr(sch[s].file, "/corpus/samples/") != NULL;
+            if (!corp || strcmp(sch[s].abstract, cat[c].abstract) != 0 ||
+                (cat[c].msg && !strstr(sch[s].message, cat[c].msg)))
+                continue;
+            tot++;
+            hit += xp_hits[s];
+        }
+        printf("recall %-20s %4zu / %4zu Schematron errors have a libepsos error at the same element\n",
+               cat[c].name, hit, tot);
+        tot_all += tot;
+        hit_all += hit;
+    }
+    printf("recall (rules implemented): %zu / %zu; all Schematron errors: %zu; "
+           "libepsos errors agreeing: %zu, known differences: %zu\n",
+           hit_all, tot_all, nsch, agreed, nkd);
+    free(xp_hits);
+    epsos_ctx_free(ctx);
+    fflush(stdout);
+    ck_assert_msg(unexpected == 0, "%zu libepsos errors without a Schematron error at the element",
+                  unexpected);
+    ck_assert_msg(stale == 0, "%zu known differences no longer occur: update %s", stale,
+                  "tests/validate/known-differences.tsv");
+    ck_assert_uint_gt(agreed, 10);
+}
+END_TEST
+
+/* ---- setup: mutated documents, one Schematron run ------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(fp);
+    if (b) {
+        b[n] = '\0';
+        *len = (size_t)n;
+    }
+    return b;
+}
+
+static int prepare(void)
+{
+    char path[4400];
+    size_t len;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_validate.XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(path, sizeof path, "%s/corpus/samples/%s", shared, MUT_BASE);
+    char *base = slurp(path, &len);
+    if (!base)
+        return -1;
+    for (size_t m = 0; m < NMUT; m++) {
+        char *at = strstr(base, mut[m].from);
+        if (!at) {
+            free(base);
+            return -1;
+        }
+        snprintf(path, sizeof path, "%s/mut%zu.xml", tmpdir, m);
+        FILE *fp = fopen(path, "wb");
+        if (!fp) {
+            free(base);
+            return -1;
+        }
+        fwrite(base, 1, (size_t)(at - base), fp);
+        fputs(mut[m].to, fp);
+        fputs(at + strlen(mut[m].from), fp);
+        fclose(fp);
+    }
+    free(base);
+    snprintf(jsonl, sizeof jsonl, "%s/schematron.jsonl", tmpdir);
+    size_t cl = 64 * 1024;
+    char *cmd = malloc(cl);
+    if (!cmd)
+        return -1;
+    size_t o = (size_t)snprintf(cmd, cl, "'%s/tools/schematron/ehdsi-validate' --kind ps "
+                                "--format jsonl", shared);
+    for (size_t f = 0; f < NCORPUS; f++)
+        o += (size_t)snprintf(cmd + o, cl - o, " '%s/corpus/samples/%s'", shared, corpus[f]);
+    for (size_t m = 0; m < NMUT; m++)
+        o += (size_t)snprintf(cmd + o, cl - o, " '%s/mut%zu.xml'", tmpdir, m);
+    snprintf(cmd + o, cl - o, " > '%s' 2> '%s/schematron.err'", jsonl, tmpdir);
+    int st = system(cmd);
+    free(cmd);
+    /* exit 1: errors found (expected); 2: could not run */
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) > 1)
+        return -1;
+    return 0;
+}
+
+int main(void)
+{
+    const char *sh = getenv("EPSOS_SHARED"), *corpus_env = getenv("EPSOS_CORPUS");
+    if (sh && *sh)
+        snprintf(shared, sizeof shared, "%s", sh);
+    else if (corpus_env && *corpus_env)
+        snprintf(shared, sizeof shared, "%s/..", corpus_env);
+    else
+        snprintf(shared, sizeof shared, "%s/../shared", TOP_SRCDIR);
+    struct stat sb;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/tools/schematron/ehdsi-validate", shared);
+    if (stat(probe, &sb) != 0) {
+        printf("no %s: skipped\n", probe);
+        return 77;
+    }
+    snprintf(probe, sizeof probe, "%s/corpus/samples/%s", shared, MUT_BASE);
+    if (stat(probe, &sb) != 0) {
+        printf("no corpus (%s): skipped\n", probe);
+        return 77;
+    }
+    const char *jar = getenv("SAXON_JAR");
+    if (system("command -v java >/dev/null 2>&1") != 0 ||
+        stat(jar && *jar ? jar : "/usr/share/java/Saxon-HE.jar", &sb) != 0) {
+        printf("java or Saxon-HE missing (apt-get install default-jre-headless "
+               "libsaxonhe-java): skipped\n");
+        return 77;
+    }
+    if (prepare() != 0 || load_jsonl() != 0) {
+        fprintf(stderr, "could not prepare the documents or run ehdsi-validate (%s)\n", tmpdir);
+        return EXIT_FAILURE;
+    }
+    Suite *su = suite_create("validate");
+    TCase *tc = tcase_create("validate");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_api);
+    tcase_add_test(tc, test_mutations);
+    tcase_add_test(tc, test_corpus_agreement);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    free(sch);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (!failed && system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
