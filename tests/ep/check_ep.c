@@ -632,20 +632,8 @@ END_TEST
 int main(void)
 {
     shared_dir(shared, sizeof shared);
-    struct stat sb;
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/tools/schematron/ehdsi-validate", shared);
-    if (stat(probe, &sb) != 0) {
-        printf("no %s: skipped\n", probe);
+    if (schematron_ready(shared) != 0)
         return 77;
-    }
-    const char *jar = getenv("SAXON_JAR");
-    if (system("command -v java >/dev/null 2>&1") != 0 ||
-        stat(jar && *jar ? jar : "/usr/share/java/Saxon-HE.jar", &sb) != 0) {
-        printf("java or Saxon-HE missing (apt-get install default-jre-headless "
-               "libsaxonhe-java): skipped\n");
-        return 77;
-    }
     Suite *su = suite_create("ep");
     TCase *tc = tcase_create("ep");
     tcase_set_timeout(tc, 300);

@@ -746,22 +746,10 @@ END_TEST
 int main(void)
 {
     shared_dir(shared, sizeof shared);
-    struct stat sb;
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/tools/schematron/ehdsi-validate", shared);
-    if (stat(probe, &sb) != 0) {
-        printf("no %s: skipped\n", probe);
-        return 77;
-    }
     /* ehdsi-validate needs Java and Saxon-HE (Debian: default-jre-headless,
      * libsaxonhe-java); without them the Schematron oracle cannot run. */
-    const char *jar = getenv("SAXON_JAR");
-    if (system("command -v java >/dev/null 2>&1") != 0 ||
-        stat(jar && *jar ? jar : "/usr/share/java/Saxon-HE.jar", &sb) != 0) {
-        printf("java or Saxon-HE missing (apt-get install default-jre-headless "
-               "libsaxonhe-java): skipped\n");
+    if (schematron_ready(shared) != 0)
         return 77;
-    }
     Suite *su = suite_create("ps");
     TCase *tc = tcase_create("ps");
     tcase_set_timeout(tc, 300);

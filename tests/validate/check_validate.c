@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <epsos.h>
+#include "../shareddir.h"
 
 static char shared[4096], tmpdir[64], jsonl[256];
 
@@ -407,30 +408,14 @@ static int prepare(void)
 
 int main(void)
 {
-    const char *sh = getenv("EPSOS_SHARED"), *corpus_env = getenv("EPSOS_CORPUS");
-    if (sh && *sh)
-        snprintf(shared, sizeof shared, "%s", sh);
-    else if (corpus_env && *corpus_env)
-        snprintf(shared, sizeof shared, "%s/..", corpus_env);
-    else
-        snprintf(shared, sizeof shared, "%s/../shared", TOP_SRCDIR);
+    shared_dir(shared, sizeof shared);
+    if (schematron_ready(shared) != 0)
+        return 77;
     struct stat sb;
     char probe[4200];
-    snprintf(probe, sizeof probe, "%s/tools/schematron/ehdsi-validate", shared);
-    if (stat(probe, &sb) != 0) {
-        printf("no %s: skipped\n", probe);
-        return 77;
-    }
     snprintf(probe, sizeof probe, "%s/corpus/samples/%s", shared, MUT_BASE);
     if (stat(probe, &sb) != 0) {
         printf("no corpus (%s): skipped\n", probe);
-        return 77;
-    }
-    const char *jar = getenv("SAXON_JAR");
-    if (system("command -v java >/dev/null 2>&1") != 0 ||
-        stat(jar && *jar ? jar : "/usr/share/java/Saxon-HE.jar", &sb) != 0) {
-        printf("java or Saxon-HE missing (apt-get install default-jre-headless "
-               "libsaxonhe-java): skipped\n");
         return 77;
     }
     if (prepare() != 0 || load_jsonl() != 0) {
