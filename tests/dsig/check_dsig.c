@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <epsos.h>
+#include "../testutil.h"
 
 #define OK(x) ck_assert_int_eq((x), EPSOS_OK)
 
@@ -58,27 +59,6 @@ static char *data_file(const char *name)
     char p[600];
     snprintf(p, sizeof p, "%s/dsig/%s", TEST_DATA, name);
     return slurp(p, NULL);
-}
-
-static void spit(const char *path, const char *s)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(s, 1, strlen(s), f), strlen(s));
-    fclose(f);
-}
-
-/* s with the first occurrence of old replaced by new (malloc). */
-static char *replace(const char *s, const char *old, const char *new)
-{
-    const char *p = strstr(s, old);
-    ck_assert_msg(p != NULL, "'%s' not found", old);
-    size_t a = (size_t)(p - s), lo = strlen(old), ln = strlen(new), ls = strlen(s);
-    char *r = malloc(ls - lo + ln + 1);
-    memcpy(r, s, a);
-    memcpy(r + a, new, ln);
-    memcpy(r + a + ln, p + lo, ls - a - lo + 1);
-    return r;
 }
 
 /* The substring from the first `from` to the end of the first `to` after it. */

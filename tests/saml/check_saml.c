@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <epsos.h>
+#include "../testutil.h"
 
 #define OK(x) ck_assert_int_eq((x), EPSOS_OK)
 #define ID_ATTR "--id-attr:ID urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
@@ -44,26 +45,6 @@ static char *slurp(const char *path, size_t *len)
     if (len)
         *len = (size_t)n;
     return b;
-}
-
-static void spit(const char *path, const char *s)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(s, 1, strlen(s), f), strlen(s));
-    fclose(f);
-}
-
-static char *replace(const char *s, const char *old, const char *new)
-{
-    const char *p = strstr(s, old);
-    ck_assert_msg(p != NULL, "'%s' not found", old);
-    size_t a = (size_t)(p - s), lo = strlen(old), ln = strlen(new), ls = strlen(s);
-    char *r = malloc(ls - lo + ln + 1);
-    memcpy(r, s, a);
-    memcpy(r + a, new, ln);
-    memcpy(r + a + ln, p + lo, ls - a - lo + 1);
-    return r;
 }
 
 /* s without the substring from the first `from` to the end of the first `to` after it. */
