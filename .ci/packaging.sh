@@ -7,9 +7,11 @@
 #   3. lintian on the .changes: any error fails, warnings are listed,
 #   4. install the .debs on this machine (apt-get install ./*.deb),
 #   5. against the installed packages: the autopkgtests of debian/tests
-#      (examples/read-header.c compiled with pkg-config --cflags --libs
-#      libepsos, the epsos command), the Python (ctypes) and Java (JNA)
-#      demos loading libepsos.so.1 by its SONAME.
+#      (every C example of examples/ compiled with pkg-config --cflags
+#      --libs libepsos and run by examples/run-examples.sh; the epsos
+#      command), the Python (ctypes) and Java (JNA) demos and tasks (the
+#      C examples' tasks, checked by the same script) loading libepsos.so.1
+#      by its SONAME.
 # Each step prints its time; the whole takes about 2 minutes on 2 cores
 # once the packages are downloaded.  Called from .ci/run.
 # Leaves the .debs and logs in $EPSOS_PKG_OUT (default: a new temporary
@@ -28,7 +30,7 @@ step "install the tools"
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
     build-essential dpkg-dev debhelper dh-autoreconf lintian pkgconf \
-    python3 default-jdk-headless libjna-java
+    python3 default-jdk-headless libjna-java openssl
 
 step "scratch copy of the tree"
 out=${EPSOS_PKG_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/libepsos-pkg.XXXXXX")}
@@ -87,7 +89,7 @@ installed=$(ldconfig -p | awk '$1 == "libepsos.so.1" { print $NF; exit }')
 [ -n "$installed" ] || die "libepsos.so.1 is not known to ldconfig"
 echo "installed library: $installed"
 
-step "autopkgtest build-example (read-header.c through pkg-config)"
+step "autopkgtest build-example (examples/*.c through pkg-config, run-examples.sh)"
 tmp=$(mktemp -d)
 (cd "$src" && AUTOPKGTEST_TMP=$tmp sh debian/tests/build-example) || die "debian/tests/build-example"
 step "autopkgtest command (epsos)"
@@ -97,7 +99,7 @@ rm -rf "$tmp"
 # tests/ffi/*.sh with EPSOS_LIB=system: the bindings load libepsos.so.1 by
 # SONAME; a skip (77) is a failure here, the tools were installed above.
 for lang in python java; do
-    step "the $lang demo against the installed library"
+    step "the $lang demo and tasks against the installed library"
     st=0
     (cd "$src/tests" && EPSOS_LIB=system top_srcdir=$src srcdir=$src/tests \
         top_builddir=/nonexistent sh "ffi/$lang.sh") || st=$?

@@ -1,7 +1,9 @@
 /*
  * Runs a fuzz target over files and directories of inputs (the seed corpus
  * and every crash found so far), so that make check replays them all without
- * libFuzzer.  Usage: replay PATH...
+ * libFuzzer.  Every target is linked with this file as replay-TARGET.
+ * Usage: replay-TARGET [PATH...]; without a PATH it replays
+ * $srcdir/corpus/TARGET (srcdir defaults to ".").
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -59,6 +61,19 @@ int main(int argc, char **argv)
     int rc = 0, count = 0;
     for (int i = 1; i < argc; i++)
         rc |= run_path(argv[i], &count);
-    printf("replayed %d inputs\n", count);
+    if (argc < 2) {                        /* the target's corpus, named after argv[0] */
+        const char *base = strrchr(argv[0], '/'), *srcdir = getenv("srcdir");
+        base = base ? base + 1 : argv[0];
+        if (!strncmp(base, "lt-", 3))
+            base += 3;
+        if (strncmp(base, "replay-", 7) != 0) {
+            fprintf(stderr, "usage: replay-TARGET [PATH...]\n");
+            return 2;
+        }
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/corpus/%s", srcdir ? srcdir : ".", base + 7);
+        rc |= run_path(dir, &count);
+    }
+    printf("%s: replayed %d inputs\n", argv[0], count);
     return rc || count == 0;
 }

@@ -14,6 +14,7 @@
 #include "epsos/ep.h"
 #include "epsos/dsig.h"
 #include "epsos/saml.h"
+#include "epsos/idprofile.h"
 #include "epsos/term.h"
 #include "epsos/validate.h"
 

@@ -172,6 +172,11 @@ static const ofield o_section[] = {
  * entries; an entry element is found below h:entry by its class. */
 #define O_SECTION \
     F(TEMPLATE_ID, II, "h:templateId"), F(ID, II, "h:id"), F(CODE, CD, "h:code"), \
+    F(TITLE, TEXT, "h:title"), F(NARRATIVE, TEXT, "h:text"), I(AUTHOR, AUTHOR, "h:author"), \
+    I(SECTION, SECTION, "h:component/h:section")
+/* eP and eD sections: no section author */
+#define O_SECTION_NA \
+    F(TEMPLATE_ID, II, "h:templateId"), F(ID, II, "h:id"), F(CODE, CD, "h:code"), \
     F(TITLE, TEXT, "h:title"), F(NARRATIVE, TEXT, "h:text"), \
     I(SECTION, SECTION, "h:component/h:section")
 #define EHT "1.3.6.1.4.1.12559.11.10.1.3.1.3."
@@ -275,6 +280,8 @@ static const ofield o_result[] = {
     F(VALUE, CD, "h:value" XT("CD") " | h:value" XT("CE") " | h:value" XT("CV") " | h:value" XT("CO")),
     F(QUANTITY, PQ, "h:value" XT("PQ")),
     F(INTERPRETATION, CD, "h:interpretationCode"), F(TARGET_SITE, CD, "h:targetSiteCode"),
+    F(RANGE_LOW, PQ, "h:referenceRange/h:observationRange/h:value" XT("IVL_PQ") "/h:low"),
+    F(RANGE_HIGH, PQ, "h:referenceRange/h:observationRange/h:value" XT("IVL_PQ") "/h:high"),
 };
 static const ofield o_blood_group[] = {
     O_OBS, F(EFFECTIVE_TIME, TS, "h:effectiveTime"), F(VALUE, CD, "h:value"),
@@ -290,8 +297,13 @@ static const ofield o_medication[] = {
     F(EFFECTIVE_TIME, TS, "h:effectiveTime[not(@xsi:type)]"),
     F(FREQUENCY, PQ, "h:effectiveTime" XT("PIVL_TS") "/h:period"),
     F(EVENT, CD, "h:effectiveTime" XT("EIVL_TS") "/h:event"),
+    I(SCHEDULE, TIMING, "h:effectiveTime" XT("SXPR_TS") "/h:comp" XT("PIVL_TS")),
+    I(SCHEDULE_EVENT, TIMING, "h:effectiveTime" XT("SXPR_TS") "/h:comp" XT("EIVL_TS")),
     F(ROUTE, CD, "h:routeCode"), F(DOSE, PQ, "h:doseQuantity"),
     F(PRODUCT_CODE, CD, O_MAT "/h:code"), F(PRODUCT_NAME, TEXT, O_MAT "/h:name"),
+    F(PACKAGE_CODE, CD, O_MAT "/p:asContent/p:containerPackagedProduct/p:code"),
+    F(PACKAGE_NAME, TEXT, O_MAT "/p:asContent/p:containerPackagedProduct/p:name | "
+                          O_MAT "/e:asContent/e:containerPackagedMedicine/e:name"),
     F(DOSE_FORM, CD, O_MAT "/p:formCode | " O_MAT "/e:formCode"),
     F(ATC, CD, O_MAT "/p:asSpecializedKind/p:generalizedMaterialKind/p:code | "
                O_MAT "/e:asSpecializedKind/e:generalizedMedicineClass/e:code"),
@@ -304,7 +316,13 @@ static const ofield o_medication[] = {
                                  "[h:templateId/@root='1.3.6.1.4.1.12559.11.10.1.3.1.3.41']"),
     F(INSTRUCTIONS, TEXT, "h:entryRelationship[@typeCode='SUBJ']/h:act"
                           "[h:templateId/@root='1.3.6.1.4.1.12559.11.10.1.3.1.3.12']/h:text"),
+    I(REASON_REFERENCE, INTERNAL_REFERENCE, "h:entryRelationship[@typeCode='RSON']/h:act"
+                          "[h:templateId/@root='1.3.6.1.4.1.12559.11.10.1.3.1.3.14']"),
+    I(AUTHOR, AUTHOR, "h:author"),
+    F(FULFILMENT_INSTRUCTIONS, TEXT, "h:entryRelationship[@typeCode='SUBJ']/h:act"
+                          "[h:templateId/@root='1.3.6.1.4.1.12559.11.10.1.3.1.3.13']/h:text"),
 };
+static const ofield o_internal_reference[] = { F(ID, II, "h:id"), F(CODE, CD, "h:code") };
 static const ofield o_medication_reason[] = {
     F(ID, II, "h:id"), F(CODE, CD, "h:code"), F(TEXT_REFERENCE, TEXT, "h:text/h:reference/@value"),
     F(STATUS, CS, "h:statusCode"), F(EFFECTIVE_TIME, TS, "h:effectiveTime"), F(VALUE, CD, "h:value"),
@@ -364,10 +382,10 @@ static const ofield o_device[] = {
  * the product is read from the manufacturedProduct element, pharm paths of
  * the current generation or epsos paths of the legacy one. */
 static const ofield o_ep_section[] = {
-    O_SECTION, I(PRESCRIPTION, PRESCRIPTION, "h:entry/h:substanceAdministration[@classCode='SBADM']"),
+    O_SECTION_NA, I(PRESCRIPTION, PRESCRIPTION, "h:entry/h:substanceAdministration[@classCode='SBADM']"),
 };
 static const ofield o_ed_section[] = {
-    O_SECTION, I(DISPENSE, DISPENSE, "h:entry/h:supply[@classCode='SPLY']"),
+    O_SECTION_NA, I(DISPENSE, DISPENSE, "h:entry/h:supply[@classCode='SPLY']"),
 };
 #define O_MM "h:manufacturedMaterial"
 static const ofield o_product[] = {
@@ -382,6 +400,44 @@ static const ofield o_product[] = {
     F(ATC, CD, O_MM "/p:asSpecializedKind[@classCode='GRIC']/p:generalizedMaterialKind/p:code | "
                O_MM "/e:asSpecializedKind/e:generalizedMedicineClass/e:code"),
     I(INGREDIENT, INGREDIENT, O_MM "/p:ingredient | " O_MM "/e:ingredient[@classCode='ACTI']"),
+    F(PACKAGE_NAME, TEXT, O_MM "/p:asContent/p:containerPackagedProduct/p:name | "
+                          O_MM "/e:asContent/e:containerPackagedMedicine/e:name"),
+    I(OUTER_PACKAGE, PACKAGE, O_MM "/p:asContent/p:containerPackagedProduct/p:asContent"),
+    F(CLASSIFICATION, CD, O_MM "/p:asSpecializedKind[@classCode='GEN']/p:generalizedMaterialKind/p:code"),
+    I(PART, PART, O_MM "/p:part"),
+    I(MANUFACTURER, MANUFACTURER, "h:manufacturerOrganization | e:marketingAuthorizationHolder"),
+};
+/* packaging levels 2 and 3 (element: pharm:asContent), kit parts (pharm:part) */
+#define O_CPP "p:containerPackagedProduct"
+static const ofield o_package[] = {
+    F(PACKAGE_QUANTITY, PQ, "p:quantity"), F(PACKAGE_CODE, CD, O_CPP "/p:code"),
+    F(PACKAGE_NAME, TEXT, O_CPP "/p:name"), F(PACKAGE_FORM, CD, O_CPP "/p:formCode"),
+    I(OUTER_PACKAGE, PACKAGE, O_CPP "/p:asContent"),
+};
+#define O_PP "p:partProduct"
+static const ofield o_part[] = {
+    F(QUANTITY, PQ, "p:quantity"), F(PRODUCT_CODE, CD, O_PP "/p:code"),
+    F(PRODUCT_NAME, TEXT, O_PP "/p:name"), F(DESCRIPTION, TEXT, O_PP "/p:desc"),
+    F(DOSE_FORM, CD, O_PP "/p:formCode"),
+    F(PACKAGE_QUANTITY, PQ, O_PP "/p:asContent/p:quantity"),
+    F(PACKAGE_CODE, CD, O_PP "/p:asContent/" O_CPP "/p:code"),
+    F(PACKAGE_NAME, TEXT, O_PP "/p:asContent/" O_CPP "/p:name"),
+    F(PACKAGE_FORM, CD, O_PP "/p:asContent/" O_CPP "/p:formCode"),
+    I(OUTER_PACKAGE, PACKAGE, O_PP "/p:asContent/" O_CPP "/p:asContent"),
+    F(ATC, CD, O_PP "/p:asSpecializedKind[@classCode='GRIC']/p:generalizedMaterialKind/p:code"),
+    F(CLASSIFICATION, CD, O_PP "/p:asSpecializedKind[@classCode='GEN']/p:generalizedMaterialKind/p:code"),
+    I(INGREDIENT, INGREDIENT, O_PP "/p:ingredient"),
+};
+/* manufacturer: hl7 organization, or the legacy epsos MAH */
+static const ofield o_manufacturer[] = {
+    F(ID, II, "h:id | e:id"), F(ORGANIZATION_NAME, TEXT, "h:name | e:name"),
+    F(TELECOM, TEL, "h:telecom"), I(ADDRESS, ADDRESS, "h:addr"),
+};
+/* a component of an SXPR_TS frequency (element: comp) */
+static const ofield o_timing[] = {
+    F(OPERATOR, TEXT, "@operator"), F(INSTITUTION_SPECIFIED, TEXT, "@institutionSpecified"),
+    F(PHASE, TS, "h:phase/h:low"), F(FREQUENCY, PQ, "h:period"), F(EVENT, CD, "h:event"),
+    F(OFFSET, PQ, "h:offset"),
 };
 #define O_SUBJ "h:entryRelationship[@typeCode='SUBJ']"
 static const ofield o_prescription[] = {
@@ -393,6 +449,12 @@ static const ofield o_prescription[] = {
     F(FREQUENCY_TIME, TS, "h:effectiveTime[not(@xsi:type)] | h:effectiveTime" XT("TS")),
     F(FREQUENCY, PQ, "h:effectiveTime" XT("PIVL_TS") "/h:period"),
     F(EVENT, CD, "h:effectiveTime" XT("EIVL_TS") "/h:event"),
+    F(PHASE, TS, "h:effectiveTime" XT("PIVL_TS") "/h:phase/h:low"),
+    F(INSTITUTION_SPECIFIED, TEXT, "h:effectiveTime" XT("PIVL_TS") "/@institutionSpecified"),
+    F(OFFSET, PQ, "h:effectiveTime" XT("EIVL_TS") "/h:offset"),
+    I(SCHEDULE, TIMING, "h:effectiveTime" XT("SXPR_TS") "/h:comp" XT("PIVL_TS")),
+    I(SCHEDULE_EVENT, TIMING, "h:effectiveTime" XT("SXPR_TS") "/h:comp" XT("EIVL_TS")),
+    I(AUTHOR, AUTHOR, "h:author"),
     F(ROUTE, CD, "h:routeCode"), F(DOSE, PQ, "h:doseQuantity"),
     F(DOSE_LOW, PQ, "h:doseQuantity/h:low"), F(DOSE_HIGH, PQ, "h:doseQuantity/h:high"),
     I(PRODUCT, PRODUCT, "h:consumable/h:manufacturedProduct"),
@@ -500,7 +562,8 @@ static const okind o_kinds[] = {
     K(BLOOD_GROUP, o_blood_group), K(MEDICATION_REASON, o_medication_reason),
     K(EP_SECTION, o_ep_section), K(ED_SECTION, o_ed_section),
     K(PRESCRIPTION, o_prescription), K(DISPENSE, o_dispense), K(PRODUCT, o_product),
-    K(DISPENSER, o_dispenser),
+    K(DISPENSER, o_dispenser), K(PACKAGE, o_package), K(PART, o_part), K(TIMING, o_timing),
+    K(MANUFACTURER, o_manufacturer), K(INTERNAL_REFERENCE, o_internal_reference),
 };
 #undef K
 

@@ -87,7 +87,9 @@ START_TEST(test_ii)
     ck_assert(epsos__oid_valid("1.3.6.1.4.1.12559.11.10.1.3.1.1.3"));
     ck_assert(epsos__oid_valid("2.999"));
     ck_assert(!epsos__oid_valid("3.1"));
-    ck_assert(!epsos__oid_valid("1"));
+    ck_assert(epsos__oid_valid("1"));             /* one arc: the XSD's pattern allows it */
+    ck_assert(!epsos__oid_valid("10"));
+    ck_assert(!epsos__oid_valid("1a"));
     ck_assert(!epsos__oid_valid("1."));
     ck_assert(!epsos__oid_valid("1.2..3"));
     ck_assert(!epsos__oid_valid("1.02"));

@@ -10,7 +10,9 @@
  * identifier root that is not an OID) are written attribute by attribute,
  * so what was read is what is built; the builder's own defaults that the
  * JSON does not have are removed.  So dump -> build -> dump gives the same
- * JSON.  --complete then runs epsos_doc_complete (identifiers, narrative).
+ * JSON.  --complete then runs epsos_doc_complete (identifiers, narrative);
+ * without it, epsos_doc_complete(EPSOS_COMPLETE_LINKS) only adds the
+ * text/reference of nested statements that point at the narrative read.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -261,18 +263,18 @@ static jv *jvalue(jp *j)
         v->t = J_STR;
         if (!(v->s = jstring(j)))
             goto fail;
-    } else if (!strncmp(j->p, "null", 4) && j->end - j->p >= 4) {
+    } else if (j->end - j->p >= 4 && !strncmp(j->p, "null", 4)) {
         v->t = J_NULL;
         j->p += 4;
-    } else if (!strncmp(j->p, "true", 4) && j->end - j->p >= 4) {
+    } else if (j->end - j->p >= 4 && !strncmp(j->p, "true", 4)) {
         v->t = J_TRUE;
         j->p += 4;
-    } else if (!strncmp(j->p, "false", 5) && j->end - j->p >= 5) {
+    } else if (j->end - j->p >= 5 && !strncmp(j->p, "false", 5)) {
         v->t = J_FALSE;
         j->p += 5;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
         const char *s = j->p;
-        while (j->p < j->end && strchr("+-0123456789.eE", *j->p))
+        while (j->p < j->end && *j->p && strchr("+-0123456789.eE", *j->p))
             j->p++;
         v->t = J_NUM;
         v->s = strndup(s, (size_t)(j->p - s));
@@ -546,6 +548,52 @@ static int read_all(const char *path, char **out, size_t *len)
     return 0;
 }
 
+/* The JSON reader and builder without the file I/O, also linked into the
+ * fuzz target fuzz/fuzz-build.c: the document the JSON text describes in
+ * *out (0; *errors counts the fields refused, each reported on stderr) or
+ * 2 with the reason on stderr. */
+int epsos_build_json(epsos_doc **out, int *errors, epsos_ctx *ctx, const char *text,
+                     size_t len, const char *label);
+int epsos_build_json(epsos_doc **out, int *errors, epsos_ctx *ctx, const char *text,
+                     size_t len, const char *label)
+{
+    *out = NULL;
+    jp j = { text, text + len, NULL, 0 };
+    jv *root = jvalue(&j);
+    if (!root || root->t != J_OBJ) {
+        fprintf(stderr, "epsos build: %s: not a JSON object: %s at byte %ld\n", label,
+                j.err ? j.err : "expected '{'", (long)(j.p - text));
+        jv_free(root);
+        return 2;
+    }
+    const char *kname = jstr(root, "kind");
+    int32_t kind = 0;
+    for (int32_t k = 1; kname && epsos_doc_kind_name(k); k++)
+        if (!strcmp(epsos_doc_kind_name(k), kname))
+            kind = k;
+    const jv *hdr = jget(root, "header");
+    if (!kind || !hdr || hdr->t != J_OBJ) {
+        fprintf(stderr, "epsos build: %s: expected \"kind\" (PS, eP, eD, PS-L1, eP-L1) and a "
+                "\"header\" object\n", label);
+        jv_free(root);
+        return 2;
+    }
+    epsos_doc *doc = NULL;
+    epsos_item *h = NULL;
+    if (epsos_doc_new(&doc, ctx, kind) != EPSOS_OK || epsos_doc_header(&h, doc) != EPSOS_OK) {
+        fprintf(stderr, "epsos build: %s\n", epsos_ctx_errmsg(ctx));
+        epsos_doc_free(doc);
+        jv_free(root);
+        return 2;
+    }
+    build_state b = { label, 0 };
+    build_item(&b, NULL, 0, 0, h, hdr);
+    jv_free(root);
+    *errors += b.errors;
+    *out = doc;
+    return 0;
+}
+
 static int usage(FILE *f, int status)
 {
     fprintf(f,
@@ -584,40 +632,19 @@ int epsos_cmd_build(int argc, char **argv)
         fprintf(stderr, "epsos build: %s: cannot read: %s\n", in, strerror(errno));
         return 2;
     }
-    jp j = { text, text + len, NULL, 0 };
-    jv *root = jvalue(&j);
-    if (!root || root->t != J_OBJ) {
-        fprintf(stderr, "epsos build: %s: not a JSON object: %s at byte %ld\n", in,
-                j.err ? j.err : "expected '{'", (long)(j.p - text));
-        jv_free(root);
+    epsos_ctx *ctx = NULL;
+    epsos_doc *doc = NULL;
+    int status = 0, rc;
+    build_state b = { in, 0 };
+    if ((rc = epsos_ctx_new(&ctx)) != EPSOS_OK) {
+        fprintf(stderr, "epsos build: %s\n", epsos_strerror(rc));
         free(text);
         return 2;
     }
+    status = epsos_build_json(&doc, &b.errors, ctx, text, len, in);
     free(text);
-    const char *kname = jstr(root, "kind");
-    int32_t kind = 0;
-    for (int32_t k = 1; kname && epsos_doc_kind_name(k); k++)
-        if (!strcmp(epsos_doc_kind_name(k), kname))
-            kind = k;
-    const jv *hdr = jget(root, "header");
-    if (!kind || !hdr || hdr->t != J_OBJ) {
-        fprintf(stderr, "epsos build: %s: expected \"kind\" (PS, eP, eD, PS-L1, eP-L1) and a "
-                "\"header\" object\n", in);
-        jv_free(root);
-        return 2;
-    }
-    epsos_ctx *ctx = NULL;
-    epsos_doc *doc = NULL;
-    epsos_item *h = NULL;
-    int status = 0, rc;
-    if ((rc = epsos_ctx_new(&ctx)) != EPSOS_OK || (rc = epsos_doc_new(&doc, ctx, kind)) != EPSOS_OK ||
-        (rc = epsos_doc_header(&h, doc)) != EPSOS_OK) {
-        fprintf(stderr, "epsos build: %s\n", ctx ? epsos_ctx_errmsg(ctx) : epsos_strerror(rc));
-        status = 2;
+    if (status)
         goto done;
-    }
-    build_state b = { in, 0 };
-    build_item(&b, NULL, 0, 0, h, hdr);
     if (pdf) {
         char *bytes = NULL;
         size_t blen = 0;
@@ -634,7 +661,10 @@ int epsos_cmd_build(int argc, char **argv)
             goto done;
         }
     }
-    if (complete && (rc = epsos_doc_complete(doc, 0)) != EPSOS_OK) {
+    /* without --complete the narrative read is kept; the statements nested
+     * in entries only get their references to it (Schematron: text of
+     * severity, status, comment, vaccine code originalText) */
+    if ((rc = epsos_doc_complete(doc, complete ? 0 : EPSOS_COMPLETE_LINKS)) != EPSOS_OK) {
         fprintf(stderr, "epsos build: %s: %s (%s)\n", in, epsos_ctx_errmsg(ctx),
                 epsos_ctx_errloc(ctx));
         b.errors++;
@@ -658,6 +688,5 @@ int epsos_cmd_build(int argc, char **argv)
 done:
     epsos_doc_free(doc);
     epsos_ctx_free(ctx);
-    jv_free(root);
     return status;
 }

@@ -21,6 +21,7 @@
 #include <epsos.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,174 @@ static char *fhir_json_to_xml(const char *path, const uint8_t *data, size_t len,
 }
 
 /* ---------------------------------------------------------------------- */
+/* The Danish NCP's unit mappings (YAML) -> a mapping TSV                 */
+/* ---------------------------------------------------------------------- */
+
+/* Sundhedsdatastyrelsen/ehdsi lmsPackageUnitToEhdsi.yml and
+ * lmsSubstanceUnitToEhdsi.yml: a map of LMS15 codes, each a map of
+ * scalars ("lms15-display-name", and "ehdsi-unit" for package units, or
+ * "numerator", "denominator", "denominatorValue" for strength units).  Only
+ * that subset of YAML is read: a top-level key line `"CODE":` (quoted or
+ * not), indented `key: "value"` lines, comments and blank lines; anything
+ * else is refused.  Each code becomes a mapping row into eHDSIUnit (42.16)
+ * from "LMS15 package unit (type 4)" or "LMS15 substance unit (type 3)";
+ * a strength unit maps to the UCUM quotient numerator/denominator
+ * ("mg/(72.h)" when denominatorValue is 72); a code without a target is
+ * left unmapped. */
+typedef struct { char code[32], disp[128], unit[64], num[64], den[64], dval[32]; } lms_entry;
+
+static bool has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* Does the buffer (not NUL-terminated) contain the string? */
+static bool has_bytes(const char *b, size_t len, const char *str)
+{
+    size_t n = strlen(str);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(b + i, str, n) == 0)
+            return true;
+    return false;
+}
+
+static int yaml_scalar(const char *p, char *out, size_t cap)
+{
+    while (*p == ' ')
+        p++;
+    size_t n = 0;
+    if (*p == '"' || *p == '\'') {
+        char q = *p++;
+        const char *e = strchr(p, q);
+        if (!e)
+            return -1;
+        n = (size_t)(e - p);
+        p = e + 1;
+        while (*p == ' ')
+            p++;
+        if (*p && *p != '#')
+            return -1;
+        p = e - n;
+    } else {
+        const char *e = strchr(p, '#');
+        n = e ? (size_t)(e - p) : strlen(p);
+        while (n && p[n - 1] == ' ')
+            n--;
+    }
+    if (n >= cap)
+        return -1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static int lms_flush(sbuf *t, const lms_entry *e, bool substance)
+{
+    char target[200] = "";
+    if (!substance) {
+        snprintf(target, sizeof target, "%s", e->unit);
+    } else if (e->num[0] || e->den[0]) {
+        const char *num = e->num[0] ? e->num : "1", *den = e->den[0] ? e->den : "1";
+        bool dv = e->dval[0] && strcmp(e->dval, "1") != 0;
+        if (dv)
+            snprintf(target, sizeof target, "%s/(%s.%s)", num, e->dval, den);
+        else if (strcmp(den, "1") != 0)
+            snprintf(target, sizeof target, "%s/%s", num, den);
+        else
+            snprintf(target, sizeof target, "%s", num);
+    }
+    if (!target[0])
+        return 0;   /* explicitly unmapped */
+    char row[600];
+    snprintf(row, sizeof row, "LMS15 %s unit (type %s)\t%s\t%s\t"
+             "1.3.6.1.4.1.12559.11.10.1.3.1.42.16\t2.16.840.1.113883.6.8\t%s\n",
+             substance ? "substance" : "package", substance ? "3" : "4", e->code, e->disp, target);
+    return sb_str(t, row);
+}
+
+/* NULL (after a message) when the text is not such a file. */
+static char *lms_yaml_to_tsv(const char *path, const uint8_t *data, size_t len, size_t *tlen)
+{
+    const char *txt = (const char *)data;
+    bool substance = has_bytes(txt, len, "numerator:") || has_bytes(txt, len, "denominator:");
+    sbuf t = { 0 };
+    if (sb_str(&t, "source_system\tsource_code\tsource_display\ttarget_valueset\t"
+                   "target_system\ttarget_code\n"))
+        goto oom;
+    lms_entry e;
+    bool have = false;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(txt + i, '\n', len - i);
+        size_t l = nl ? (size_t)(nl - (txt + i)) : len - i;
+        char buf[512];
+        if (l >= sizeof buf)
+            goto bad;
+        memcpy(buf, txt + i, l);
+        buf[l] = '\0';
+        i += l + (nl ? 1 : 0);
+        if (l && buf[l - 1] == '\r')
+            buf[--l] = '\0';
+        const char *p = buf;
+        while (*p == ' ')
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        char *colon = NULL;
+        if (*p == '"' || *p == '\'') {
+            const char *e2 = strchr(p + 1, *p);
+            colon = e2 ? strchr(e2, ':') : NULL;
+        } else {
+            colon = strchr(p, ':');
+        }
+        if (!colon)
+            goto bad;
+        *colon = '\0';
+        char key[128];
+        if (yaml_scalar(p, key, sizeof key))
+            goto bad;
+        if (p == buf) {              /* a new LMS15 code */
+            if (have && lms_flush(&t, &e, substance))
+                goto oom;
+            memset(&e, 0, sizeof e);
+            char rest[128];
+            if (yaml_scalar(colon + 1, rest, sizeof rest) || rest[0] || !key[0] ||
+                strlen(key) >= sizeof e.code)
+                goto bad;
+            snprintf(e.code, sizeof e.code, "%s", key);
+            have = true;
+            continue;
+        }
+        if (!have)
+            goto bad;
+        char *dst = !strcmp(key, "lms15-display-name") ? e.disp
+                  : !strcmp(key, "ehdsi-unit") ? e.unit
+                  : !strcmp(key, "numerator") ? e.num
+                  : !strcmp(key, "denominator") ? e.den
+                  : !strcmp(key, "denominatorValue") ? e.dval : NULL;
+        size_t cap = dst == e.disp ? sizeof e.disp : dst == e.dval ? sizeof e.dval
+                   : sizeof e.unit;
+        if (!dst || yaml_scalar(colon + 1, dst, cap) || strchr(dst, '\t'))
+            goto bad;
+    }
+    if (!have)
+        goto bad;
+    if (lms_flush(&t, &e, substance))
+        goto oom;
+    *tlen = t.len;
+    return t.s;
+bad:
+    fprintf(stderr, "epsos catalogue: %s: not a Danish LMS15 unit mapping (YAML subset of "
+            "lmsPackageUnitToEhdsi.yml / lmsSubstanceUnitToEhdsi.yml)\n", path);
+    free(t.s);
+    return NULL;
+oom:
+    fprintf(stderr, "epsos catalogue: out of memory\n");
+    free(t.s);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
 /* epsos catalogue                                                        */
 /* ---------------------------------------------------------------------- */
 
@@ -363,9 +532,13 @@ static const char catalogue_help[] =
     "Compile terminology sources into one catalogue (epsos-catalogue(5)):\n"
     "IHE SVS RetrieveValueSetResponse XML, ART-DECOR voc-*.xml, FHIR R4\n"
     "ValueSet/CodeSystem/ConceptMap in XML or JSON, and TSV files of value-set\n"
-    "members, national mappings, designations and FHIR system aliases.  A value\n"
-    "set defined again by a later source replaces the earlier definition.\n"
-    "  -o, --output FILE   the catalogue to write (replaced atomically)\n";
+    "members, national mappings, designations and FHIR system aliases, and the\n"
+    "Danish LMS15/LMS22 fixed-width files and LMS15 unit mappings (*.yml).  A\n"
+    "value set defined again by a later\n"
+    "source replaces the earlier definition.\n"
+    "  -o, --output FILE   the catalogue to write (replaced atomically)\n"
+    "  --encoding CHARSET  character set of the text sources that follow (cp850,\n"
+    "                      ISO-8859-1, ...); auto (default): UTF-8, LMS files cp850\n";
 
 static void print_counts(const epsos_catalogue *cat, FILE *to)
 {
@@ -389,6 +562,9 @@ static int catalogue_build(int argc, char **argv)
             if (!(v = tool_optval(argc, argv, &i, "-o", "--output")))
                 return usage("catalogue", "option needs a value", argv[i]);
             output = v;
+        } else if (tool_is_opt(argv[i], NULL, "--encoding")) {
+            if (!tool_optval(argc, argv, &i, NULL, "--encoding"))
+                return usage("catalogue", "option needs a value", argv[i]);
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return usage("catalogue", "unknown option", argv[i]);
         } else if (first < 0) {
@@ -406,10 +582,18 @@ static int catalogue_build(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     int status = EXIT_OK;
-    for (int i = first; i < argc && status == EXIT_OK; i++) {
+    for (int i = 2; i < argc && status == EXIT_OK; i++) {
         if (tool_is_opt(argv[i], "-o", "--output")) {
             if (!strchr(argv[i], '='))
                 i++;
+            continue;
+        }
+        if (tool_is_opt(argv[i], NULL, "--encoding")) {
+            const char *v = tool_optval(argc, argv, &i, NULL, "--encoding");
+            if (epsos_catalogue_builder_set_encoding(b, v) != EPSOS_OK) {
+                fprintf(stderr, "epsos catalogue: %s\n", epsos_ctx_errmsg(ctx));
+                status = EXIT_TROUBLE;
+            }
             continue;
         }
         if (tool_same_file(argv[i], output)) {
@@ -437,6 +621,16 @@ static int catalogue_build(int argc, char **argv)
             }
             rc = epsos_catalogue_builder_add(b, (const uint8_t *)xml, xl, argv[i]);
             free(xml);
+        } else if (has_suffix(argv[i], ".yml") || has_suffix(argv[i], ".yaml")) {
+            size_t tl = 0;
+            char *tsv = lms_yaml_to_tsv(argv[i], data, len, &tl);
+            if (!tsv) {
+                free(data);
+                status = EXIT_TROUBLE;
+                break;
+            }
+            rc = epsos_catalogue_builder_add(b, (const uint8_t *)tsv, tl, argv[i]);
+            free(tsv);
         } else {
             rc = epsos_catalogue_builder_add(b, data, len, argv[i]);
         }

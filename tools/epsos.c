@@ -274,23 +274,34 @@ static epsos_doc *load_doc(run_state *r, const char *path)
 /* JSON writer                                                            */
 /* ---------------------------------------------------------------------- */
 
+/* Runs of characters that need no escaping go out in one fwrite: with
+ * several threads, each stdio call takes the stream's lock, and a call per
+ * character cost a quarter of `dump -j 2`'s time. */
 static void jw_string(json_writer *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     FILE *f = w->f;
 
     fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc(c, f);
-        } else if (c < 0x20) {
-            fputs("\\u00", f);
-            fputc(hex[c >> 4], f);
-            fputc(hex[c & 15], f);
+    while (*s != '\0') {
+        size_t n = 0;
+        while (s[n] != '\0' && s[n] != '"' && s[n] != '\\' &&
+               (unsigned char)s[n] >= 0x20)
+            n++;
+        if (n > 0) {
+            fwrite(s, 1, n, f);
+            s += n;
+            continue;
+        }
+        unsigned char c = (unsigned char)*s++;
+        char esc[6] = { '\\', (char)c, 0, 0, 0, 0 };
+        if (c < 0x20) {
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            fwrite(esc, 1, 6, f);
         } else {
-            fputc(c, f);
+            fwrite(esc, 1, 2, f);
         }
     }
     fputc('"', f);
@@ -981,7 +992,11 @@ static void *job_worker(void *arg)
         r.ndocs = 0;                 /* separators are the main thread's job */
         r.out = ok ? open_memstream(&res.buf, &res.len) : NULL;
         if (r.out != NULL) {
+            /* The stream is this thread's own: holding its lock for the
+             * whole document spares a lock round trip per stdio call. */
+            flockfile(r.out);
             process_one(&r, q->cmd, q->files[i]);
+            funlockfile(r.out);
             if (fclose(r.out) != 0)
                 set_status(&r, EXIT_TROUBLE);
             res.status = r.status;

@@ -90,6 +90,11 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_KIND_DISPENSE           51  /* supply: dispensation item (eH.3.3) */
 #define EPSOS_KIND_PRODUCT            52  /* manufacturedProduct: medicinal product (eH.3.29/3.30) */
 #define EPSOS_KIND_DISPENSER          53  /* performer of a dispensation (pharmacist) */
+#define EPSOS_KIND_PACKAGE            54  /* pharm:asContent: an outer package (levels 2, 3) */
+#define EPSOS_KIND_PART               55  /* pharm:part: one component of a multi-part kit */
+#define EPSOS_KIND_TIMING             56  /* comp of an SXPR_TS frequency (PIVL_TS or EIVL_TS) */
+#define EPSOS_KIND_MANUFACTURER       57  /* manufacturerOrganization of a medicinal product */
+#define EPSOS_KIND_INTERNAL_REFERENCE 58  /* act eH.3.14: id and code of an entry elsewhere */
 
 /* Field datatypes (epsos_field_type). */
 #define EPSOS_T_TEXT   1   /* character data or an attribute value */
@@ -220,6 +225,20 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_F_PRESCRIBED_PRODUCT 116 /* the prescribed product of a dispensation (item) */
 #define EPSOS_F_DISPENSER         117  /* the dispenser (item) */
 #define EPSOS_F_FREQUENCY_TIME    118  /* a single administration time (TS frequency) */
+#define EPSOS_F_PACKAGE_NAME      119  /* package description (pharm:name) */
+#define EPSOS_F_OUTER_PACKAGE     120  /* the package containing this one (item) */
+#define EPSOS_F_PART              121  /* a component of a kit (item) */
+#define EPSOS_F_CLASSIFICATION    122  /* other classification (asSpecializedKind GEN) */
+#define EPSOS_F_MANUFACTURER      123  /* manufacturer / MAH organization (item) */
+#define EPSOS_F_PHASE             124  /* PIVL_TS phase/low (first administration) */
+#define EPSOS_F_INSTITUTION_SPECIFIED 125 /* PIVL_TS @institutionSpecified (true/false) */
+#define EPSOS_F_SCHEDULE          126  /* SXPR_TS component, periodic (item, PIVL_TS) */
+#define EPSOS_F_SCHEDULE_EVENT    127  /* SXPR_TS component, event related (item, EIVL_TS) */
+#define EPSOS_F_OPERATOR          128  /* set operator of an SXPR_TS component (I, A, E, ...) */
+#define EPSOS_F_OFFSET            129  /* EIVL_TS offset (PQ) */
+#define EPSOS_F_RANGE_LOW         130  /* reference range, low bound (PQ) */
+#define EPSOS_F_RANGE_HIGH        131  /* reference range, high bound (PQ) */
+#define EPSOS_F_REASON_REFERENCE  132  /* reason: a problem elsewhere in the document (item) */
 
 /* Serialization flags. */
 #define EPSOS_SERIALIZE_FORMAT 1u  /* indent the output */

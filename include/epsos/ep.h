@@ -6,7 +6,10 @@
  * The eP and eD bodies themselves are read and built through the item API
  * (epsos/doc.h): sections EPSOS_KIND_EP_SECTION / EPSOS_KIND_ED_SECTION,
  * items EPSOS_KIND_PRESCRIPTION / EPSOS_KIND_DISPENSE, the medicinal product
- * EPSOS_KIND_PRODUCT.
+ * EPSOS_KIND_PRODUCT with its outer packages (EPSOS_KIND_PACKAGE, nested
+ * through EPSOS_F_OUTER_PACKAGE), kit components (EPSOS_KIND_PART) and
+ * manufacturer (EPSOS_F_MANUFACTURER), SXPR_TS frequency components
+ * (EPSOS_KIND_TIMING), the prescriber (EPSOS_F_AUTHOR of the prescription).
  */
 #ifndef EPSOS_EP_H
 #define EPSOS_EP_H

@@ -52,8 +52,17 @@ EPSOS_API int epsos_doc_set_sources(epsos_doc *doc, epsos_id_source id,
  * from its entries with an ID per entry and the entries' text/reference
  * pointing at it, a missing document effectiveTime is taken from the clock.
  * A required PS section that is missing or has no entry is an error
- * (EPSOS_EVALUE) naming it.  flags: 0. */
+ * (EPSOS_EVALUE) naming it.  flags: 0, or EPSOS_COMPLETE_LINKS. */
 EPSOS_API int epsos_doc_complete(epsos_doc *doc, uint32_t flags);
+
+/* Flags of epsos_doc_complete. */
+#define EPSOS_COMPLETE_LINKS 1u  /* only link: every statement nested in an
+                                  * entry (severity, status, comment, ...) and
+                                  * a product code get a text/reference (an
+                                  * originalText/reference) to the narrative
+                                  * row of the entry above them; no ids, no
+                                  * narrative, no checks (a document built
+                                  * from read values keeps its narrative) */
 
 EPSOS_END_DECLS
 

@@ -1,6 +1,6 @@
 /*
- * libepsos - eHDSI identity assertions (SAML 2.0): HCP identity and TRC
- * assertions, built from typed fields, signed with an epsos_signer
+ * libepsos - eHDSI identity assertions (SAML 2.0): HCP identity, TRC and
+ * next-of-kin (NoK) assertions, built from typed fields, signed with an epsos_signer
  * (eHDSI XMLDSig profile, signature after saml:Issuer), verified and read
  * back, and the access decision of the HL7 permissions.
  * SPDX-License-Identifier: MIT
@@ -20,6 +20,7 @@ typedef struct epsos_assertion epsos_assertion;
 /* Assertion kinds. */
 #define EPSOS_ASSERTION_HCP 1  /* HCP identity, Issuer @NameQualifier urn:ehdsi:assertions:hcp */
 #define EPSOS_ASSERTION_TRC 2  /* treatment relationship, urn:ehdsi:assertions:trc */
+#define EPSOS_ASSERTION_NOK 3  /* next of kin, urn:ehdsi:assertions:nok */
 
 /* Parse flags (epsos_assertion_parse). */
 #define EPSOS_ASSERTION_LEGACY 1u  /* also legacy epSOS attribute names and plain-string role / purpose */
@@ -31,7 +32,7 @@ typedef struct epsos_assertion epsos_assertion;
 #define EPSOS_SAML_NAME_ID_FORMAT   4   /* Subject/NameID/@Format */
 #define EPSOS_SAML_AUDIENCE         5   /* AudienceRestriction/Audience */
 #define EPSOS_SAML_AUTHN_CLASS      6   /* AuthnContextClassRef */
-#define EPSOS_SAML_SUBJECT_ID       7   /* HCP: xspa subject-id (HCP name); TRC: patient id id^^^&oid&ISO */
+#define EPSOS_SAML_SUBJECT_ID       7   /* HCP: xspa subject-id (HCP name); TRC, NoK: patient id id^^^&oid&ISO */
 #define EPSOS_SAML_ROLE             8   /* HCP: ISCO code of the role */
 #define EPSOS_SAML_ROLE_NAME        9   /* HCP: displayName of the role */
 #define EPSOS_SAML_ORGANIZATION    10   /* HCP: xspa organization */
@@ -40,9 +41,23 @@ typedef struct epsos_assertion epsos_assertion;
 #define EPSOS_SAML_PURPOSE         13   /* TREATMENT or EMERGENCY */
 #define EPSOS_SAML_LOCALITY        14   /* HCP: xspa environment locality */
 #define EPSOS_SAML_ON_BEHALF_OF    15   /* HCP: ISCO code the clerical user acts for */
-#define EPSOS_SAML_HCP_ID_REF      16   /* TRC: Advice/AssertionIDRef (HCP assertion @ID) */
+#define EPSOS_SAML_HCP_ID_REF      16   /* TRC, NoK: Advice/AssertionIDRef (HCP assertion @ID) */
 #define EPSOS_SAML_PRESCRIPTION_ID 17   /* TRC: prescriptionId */
 #define EPSOS_SAML_DISPENSATION_PIN 18  /* TRC: dispensationPinCode */
+#define EPSOS_SAML_HOME_COMMUNITY_ID 19 /* HCP: urn:ihe:iti:xca:2010:homeCommunityId (urn:oid:...) */
+#define EPSOS_SAML_NPI             20   /* HCP: xspa subject npi */
+#define EPSOS_SAML_CLINICAL_SPECIALITY 21 /* HCP: legacy epSOS clinical-speciality (read in legacy mode) */
+#define EPSOS_SAML_NOK_ID          22   /* NoK: urn:ehdsi:names:subject:nextofkin:id (required) */
+#define EPSOS_SAML_NOK_GIVEN_NAME  23   /* NoK: ...:nextofkin:firstname */
+#define EPSOS_SAML_NOK_FAMILY_NAME 24   /* NoK: ...:nextofkin:familyname */
+#define EPSOS_SAML_NOK_GENDER      25   /* NoK: ...:nextofkin:gender, M F UN */
+#define EPSOS_SAML_NOK_BIRTH_DATE  26   /* NoK: ...:nextofkin:birthdate, YYYY-MM-DD */
+#define EPSOS_SAML_NOK_STREET      27   /* NoK: ...:nextofkin:address:street */
+#define EPSOS_SAML_NOK_CITY        28   /* NoK: ...:nextofkin:address:city */
+#define EPSOS_SAML_NOK_POSTAL_CODE 29   /* NoK: ...:nextofkin:address:postalcode */
+#define EPSOS_SAML_NOK_COUNTRY     30   /* NoK: ...:nextofkin:address:country */
+#define EPSOS_SAML_NOK_RELATIONSHIP 31  /* NoK: ...:nextofkin:relationship, VS 42.38 RoleCode */
+#define EPSOS_SAML_NOK_TELECOM     32   /* NoK: ...:nextofkin:telecom (tel:, mailto:) */
 
 /* Time fields (seconds since 1970-01-01 UTC). */
 #define EPSOS_SAML_ISSUE_INSTANT  1
@@ -66,6 +81,8 @@ typedef struct epsos_assertion epsos_assertion;
 #define EPSOS_SAML_MISSING_PERMISSION  12  /* the HCP lacks a permission of the transaction */
 #define EPSOS_SAML_TRC_REQUIRED        13  /* transaction needs a TRC assertion */
 #define EPSOS_SAML_TRC_NOT_BOUND       14  /* TRC AssertionIDRef is not the HCP assertion @ID */
+#define EPSOS_SAML_NOK_NOT_BOUND       15  /* NoK AssertionIDRef is not the HCP assertion @ID */
+#define EPSOS_SAML_PATIENT_MISMATCH    16  /* NoK and TRC name different patients */
 
 /* Transactions (epsos_access_decide), spec 5.4. */
 #define EPSOS_TX_IDENTIFY_PATIENT  1  /* XCPD: PRD-006 */
@@ -79,7 +96,10 @@ typedef struct epsos_assertion epsos_assertion;
 
 /* A builder of an assertion of kind EPSOS_ASSERTION_*, with the eHDSI
  * defaults: a fresh "_" + UUID ID, audience x-border, NameID format
- * unspecified, validity now .. now + 4 h (HCP) / 2 h (TRC). */
+ * unspecified, validity now .. now + 4 h (HCP) / 2 h (TRC, NoK).  The NoK
+ * attributes are those of OpenNCP's NoK issuer (id, first and family name,
+ * gender, birth date, street, city, postal code, country); relationship and
+ * telecom are libepsos additions, written only when set. */
 EPSOS_API int epsos_assertion_builder_new(epsos_assertion_builder **out, epsos_ctx *ctx,
                                           int32_t kind);
 
@@ -146,6 +166,14 @@ EPSOS_API void epsos_assertion_free(epsos_assertion *assertion);
  * names the missing permission or failed rule. */
 EPSOS_API int epsos_access_decide(int32_t *verdict, epsos_assertion *hcp,
                                   const epsos_assertion *trc, int32_t transaction);
+
+/* epsos_access_decide with, in addition, a next-of-kin assertion (NULL:
+ * none, the same decision as epsos_access_decide).  A NoK assertion given
+ * must be verified, bound to the HCP assertion (Advice/AssertionIDRef) and,
+ * when it and the TRC both name the patient, name the same patient. */
+EPSOS_API int epsos_access_decide_nok(int32_t *verdict, epsos_assertion *hcp,
+                                      const epsos_assertion *trc,
+                                      const epsos_assertion *nok, int32_t transaction);
 
 /* Static name of a verdict ("expired"), NULL when unknown. */
 EPSOS_API const char *epsos_saml_verdict_name(int32_t verdict);

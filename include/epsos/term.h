@@ -38,13 +38,21 @@ typedef struct epsos_term_report epsos_term_report;
 
 /* A builder collects sources; each add detects the kind of source: IHE SVS
  * RetrieveValueSetResponse, ART-DECOR valueSets (voc-*.xml), FHIR R4 XML
- * (ValueSet, CodeSystem, ConceptMap, Bundle of these) or a TSV with a
- * header row (epsos-catalogue(5)).  A value set defined again by a later
- * source replaces the earlier definition.  name labels error messages. */
+ * (ValueSet, CodeSystem, ConceptMap, Bundle of these), a TSV with a
+ * header row or a Danish LMS15/LMS22 fixed-width file (epsos-catalogue(5)).
+ * A value set defined again by a later source replaces the earlier
+ * definition.  name labels error messages. */
 EPSOS_API int epsos_catalogue_builder_new(epsos_catalogue_builder **out, epsos_ctx *ctx);
 EPSOS_API int epsos_catalogue_builder_add(epsos_catalogue_builder *b, const uint8_t *data,
                                           size_t len, const char *name);
 EPSOS_API int epsos_catalogue_builder_add_file(epsos_catalogue_builder *b, const char *path);
+/* Character set of the text (non-XML) sources added next: an ICU converter
+ * name ("cp850", "ISO-8859-1", "windows-1252", "UTF-8"); NULL or "auto"
+ * (the default): UTF-8, except that the Danish LMS fixed-width files
+ * (LMS15 units, LMS22 dose forms) are read as cp850 when they are not
+ * UTF-8.  XML sources declare their own encoding. */
+EPSOS_API int epsos_catalogue_builder_set_encoding(epsos_catalogue_builder *b,
+                                                   const char *charset);
 /* The compiled image (.epcat bytes), released with epsos_free(). */
 EPSOS_API int epsos_catalogue_builder_serialize(uint8_t **out, size_t *out_len,
                                                 epsos_catalogue_builder *b);

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "context.h"
 #include "doc.h"
+#include "term.h"
 
 EPSOS_BEGIN_DECLS
 
@@ -28,6 +29,11 @@ typedef struct epsos_report epsos_report;
  * validation could run, the report what it found. */
 EPSOS_API int epsos_validate(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
                              uint32_t options);
+/* The same, and value-set membership of every bound coded field against
+ * cat (may be NULL: then as epsos_validate); options must be 0.  See
+ * epsos_validate_with(3) for the rule ids. */
+EPSOS_API int epsos_validate_with(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
+                                  const epsos_catalogue *cat, uint32_t options);
 EPSOS_API void epsos_report_free(epsos_report *report);
 
 /* Number of findings (of severity sev; 0: all). */
@@ -39,6 +45,16 @@ EPSOS_API const char *epsos_report_rule(const epsos_report *report, size_t index
 EPSOS_API const char *epsos_report_message(const epsos_report *report, size_t index);
 EPSOS_API const char *epsos_report_xpath(const epsos_report *report, size_t index);
 EPSOS_API int32_t epsos_report_line(const epsos_report *report, size_t index);
+
+/* Serialization formats of epsos_report_serialize. */
+#define EPSOS_REPORT_SVRL  1   /* ISO Schematron SVRL XML, one failed-assert a finding */
+#define EPSOS_REPORT_JSONL 2   /* one JSON object a line, a line a finding */
+
+/* Serializes every finding of report (UTF-8, release *out with epsos_free);
+ * document (may be NULL) names the validated document in the output. */
+EPSOS_API int epsos_report_serialize(uint8_t **out, size_t *out_len, epsos_ctx *ctx,
+                                     const epsos_report *report, int32_t format,
+                                     const char *document);
 
 EPSOS_END_DECLS
 

@@ -335,12 +335,12 @@ static void cell_text(epsos_item *it, int32_t f, char *buf, size_t len)
         epsos_item_get_id(it, f, 0, &a, &b);
         snprintf(buf, len, "%s%s%s", a ? a : "", b ? " " : "", b ? b : "");
         break;
-    case EPSOS_T_ITEM: {               /* a nested item: its first column */
+    case EPSOS_T_ITEM: {               /* a nested item: its first column with a value */
         epsos_item *child;
         const epsos__kind_table *ck = epsos__kind(epsos_field_item_kind(it->kind, f));
-        if (ck && ck->columns && ck->columns[0] &&
-            epsos_item_child(&child, it, f, 0) == EPSOS_OK)
-            cell_text(child, ck->columns[0], buf, len);
+        if (ck && ck->columns && epsos_item_child(&child, it, f, 0) == EPSOS_OK)
+            for (int i = 0; ck->columns[i] && !buf[0]; i++)
+                cell_text(child, ck->columns[i], buf, len);
         break;
     }
     default:
@@ -595,12 +595,23 @@ EPSOS_API int epsos_doc_complete(epsos_doc *doc, uint32_t flags)
     if (!doc)
         return EPSOS_EINVAL;
     epsos__ctx_reset(doc->ctx);
-    if (flags)
+    if (flags & ~(uint32_t)EPSOS_COMPLETE_LINKS)
         return epsos__err(doc->ctx, EPSOS_EINVAL, "epsos_doc_complete: unknown flags 0x%x", flags);
     epsos__doc_touch(doc);
     epsos_item *hdr;
     int rc = epsos_doc_header(&hdr, doc);
     size_t n = 0;
+    if (rc == EPSOS_OK && (flags & EPSOS_COMPLETE_LINKS)) {
+        /* only the references of nested statements, narrative untouched */
+        if ((rc = epsos_item_count(hdr, EPSOS_F_SECTION, &n)) != EPSOS_OK)
+            return rc;
+        for (size_t i = 0; i < n && rc == EPSOS_OK; i++) {
+            epsos_item *s;
+            if ((rc = epsos_item_child(&s, hdr, EPSOS_F_SECTION, i)) == EPSOS_OK)
+                rc = fill_refs(doc, s->node, NULL);
+        }
+        return rc;
+    }
     if (rc != EPSOS_OK || (rc = epsos_item_count(hdr, EPSOS_F_EFFECTIVE_TIME, &n)) != EPSOS_OK)
         return rc;
     if (n == 0) {

@@ -59,6 +59,10 @@ static const epsos__row_src ed_section_rows[] = {
 #define MAT_OLD "manufacturedMaterial"
 #define PKG "pharm:asContent{classCode=CONT}"
 #define PKGP PKG "/pharm:containerPackagedProduct{classCode=CONT}{determinerCode=KIND}"
+#define GMK "pharm:generalizedMaterialKind{classCode=MMAT}{determinerCode=KIND}/pharm:code"
+#define GRIC "pharm:asSpecializedKind[@classCode=GRIC]/" GMK
+/* other classifications (PhPID, national classes): GEN */
+#define GEN "+pharm:asSpecializedKind[@classCode=GEN]/" GMK
 
 static const epsos__row_src product_rows[] = {
     ROW(PRODUCT_CODE, CD, 0, 1, MAT "/code"),
@@ -70,13 +74,49 @@ static const epsos__row_src product_rows[] = {
     ROW(PACKAGE_CODE, CD, 0, 1, MAT "/" PKGP "/pharm:code"),
     ROWBA(PACKAGE_FORM, CD, 0, 1, MAT "/" PKGP "/pharm:formCode", VS(3),
           MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:formCode"),
-    ROWBA(ATC, CD, 0, 1,
-          MAT "/pharm:asSpecializedKind[@classCode=GRIC]/pharm:generalizedMaterialKind"
-          "{classCode=MMAT}{determinerCode=KIND}/pharm:code", VS(24),
+    ROWBA(ATC, CD, 0, 1, MAT "/" GRIC, VS(24),
           MAT_OLD "/epsos:asSpecializedKind/epsos:generalizedMedicineClass/epsos:code"),
+    ROWA(PACKAGE_NAME, TEXT, 0, 1, MAT "/" PKGP "/pharm:name",
+         MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:name"),
+    ITEM(OUTER_PACKAGE, PACKAGE, 0, 1, MAT "/" PKGP "/" PKG),
+    ROW(CLASSIFICATION, CD, 0, N, MAT "/" GEN),
+    ITEM(PART, PART, 0, N, MAT "/+pharm:part{classCode=PART}"),
     { EPSOS_F_INGREDIENT, EPSOS_T_ITEM, 0, N, EPSOS_KIND_INGREDIENT,
       MAT "/+pharm:ingredient{classCode=ACTI}", NULL,
       MAT_OLD "/epsos:ingredient[@classCode=ACTI]" },
+    /* legacy: epsos:marketingAuthorizationHolder (spec 4.2) */
+    { EPSOS_F_MANUFACTURER, EPSOS_T_ITEM, 0, 1, EPSOS_KIND_MANUFACTURER,
+      "manufacturerOrganization", NULL, "epsos:marketingAuthorizationHolder" },
+};
+
+/* An outer package (element: pharm:asContent around a containerPackagedProduct
+ * that contains the inner package): the level-2 and level-3 packaging. */
+#define CPP "pharm:containerPackagedProduct{classCode=CONT}{determinerCode=KIND}"
+static const epsos__row_src package_rows[] = {
+    ROW(PACKAGE_QUANTITY, PQ, 1, 1, "pharm:quantity"),
+    ROW(PACKAGE_CODE, CD, 0, 1, CPP "/pharm:code"),
+    ROW(PACKAGE_NAME, TEXT, 0, 1, CPP "/pharm:name"),
+    ROWB(PACKAGE_FORM, CD, 1, 1, CPP "/pharm:formCode", VS(3)),
+    ITEM(OUTER_PACKAGE, PACKAGE, 0, 1, CPP "/" PKG),
+};
+
+/* A component of a multi-part product (kit; element: pharm:part): the
+ * quantity of this component in the kit and its own product model. */
+#define PP "pharm:partProduct{classCode=MMAT}{determinerCode=KIND}"
+static const epsos__row_src part_rows[] = {
+    ROW(QUANTITY, PQ, 0, 1, "pharm:quantity"),
+    ROW(PRODUCT_CODE, CD, 0, 1, PP "/pharm:code"),
+    ROW(PRODUCT_NAME, TEXT, 0, 1, PP "/pharm:name"),
+    ROW(DESCRIPTION, TEXT, 0, 1, PP "/pharm:desc"),
+    ROWB(DOSE_FORM, CD, 0, 1, PP "/pharm:formCode", VS(2)),
+    ROW(PACKAGE_QUANTITY, PQ, 0, 1, PP "/" PKG "/pharm:quantity"),
+    ROW(PACKAGE_CODE, CD, 0, 1, PP "/" PKGP "/pharm:code"),
+    ROW(PACKAGE_NAME, TEXT, 0, 1, PP "/" PKGP "/pharm:name"),
+    ROWB(PACKAGE_FORM, CD, 0, 1, PP "/" PKGP "/pharm:formCode", VS(3)),
+    ITEM(OUTER_PACKAGE, PACKAGE, 0, 1, PP "/" PKGP "/" PKG),
+    ROWB(ATC, CD, 0, 1, PP "/" GRIC, VS(24)),
+    ROW(CLASSIFICATION, CD, 0, N, PP "/" GEN),
+    ITEM(INGREDIENT, INGREDIENT, 0, N, PP "/+pharm:ingredient{classCode=ACTI}"),
 };
 
 #define PRODUCT "manufacturedProduct{classCode=MANU}{templateId=" EH "3.29}"
@@ -98,12 +138,24 @@ static const epsos__row_src prescription_rows[] = {
     ROWA(FREQUENCY_TIME, TS, 0, 1, "effectiveTime[!type]", "effectiveTime[type=TS]"),
     ROW(FREQUENCY, PQ, 0, 1,
         "effectiveTime[type=PIVL_TS]{operator=A}{institutionSpecified=false}/period"),
+    ROW(PHASE, TS, 0, 1,
+        "effectiveTime[type=PIVL_TS]{operator=A}{institutionSpecified=false}/phase/low"),
+    ROW(INSTITUTION_SPECIFIED, TEXT, 0, 1,
+        "effectiveTime[type=PIVL_TS]{operator=A}/@institutionSpecified"),
     ROWB(EVENT, CD, 0, 1, "effectiveTime[type=EIVL_TS]{operator=A}/event", VS(41)),
+    ROW(OFFSET, PQ, 0, 1, "effectiveTime[type=EIVL_TS]{operator=A}/offset"),
+    /* SXPR_TS: a set expression of PIVL_TS / EIVL_TS components (the first
+     * without operator, the others with I (intersect), A, E, ...) */
+    ITEM(SCHEDULE, TIMING, 0, N, "effectiveTime[type=SXPR_TS]{operator=A}/+comp[type=PIVL_TS]"),
+    ITEM(SCHEDULE_EVENT, TIMING, 0, N,
+         "effectiveTime[type=SXPR_TS]{operator=A}/+comp[type=EIVL_TS]"),
     ROWB(ROUTE, CD, 0, 1, "routeCode", VS(12)),
-    ROW(DOSE, PQ, 0, 1, "doseQuantity"),
-    ROW(DOSE_LOW, PQ, 0, 1, "doseQuantity/low"),
-    ROW(DOSE_HIGH, PQ, 0, 1, "doseQuantity/high"),
+    ROWB(DOSE, PQ, 0, 1, "doseQuantity", VS(16)),
+    ROWB(DOSE_LOW, PQ, 0, 1, "doseQuantity/low", VS(16)),
+    ROWB(DOSE_HIGH, PQ, 0, 1, "doseQuantity/high", VS(16)),
     ITEM(PRODUCT, PRODUCT, 1, 1, "consumable{typeCode=CSM}/" PRODUCT),
+    /* the prescriber of this item (functionCode, time, assignedAuthor) */
+    ITEM(AUTHOR, AUTHOR, 0, N, "+author"),
     ROW(PACKAGES, PQ, 0, 1,
         "+entryRelationship[@typeCode=COMP]/supply[@classCode=SPLY][@moodCode=RQO]"
         "{>independentInd=@value=false}/quantity"),
@@ -120,6 +172,26 @@ static const epsos__row_src prescription_rows[] = {
         "{templateId=2.16.840.1.113883.10.20.1.43}"
         "{>code=FINSTRUCT|1.3.6.1.4.1.19376.1.5.3.2|Fulfilment instructions|IHEActCode}"
         "{>statusCode=completed}/text"),
+};
+
+/* The manufacturer / marketing authorisation holder (element:
+ * manufacturerOrganization): not an eHDSIOrganization (no telecom or
+ * address required); eH.3.29 wants an id or a name when not null. */
+static const epsos__row_src manufacturer_rows[] = {
+    ROWA(ID, II, 0, N, "id", "epsos:id"),
+    ROWA(ORGANIZATION_NAME, TEXT, 0, 1, "name", "epsos:name"),
+    ROW(TELECOM, TEL, 0, N, "telecom"),
+    ITEM(ADDRESS, ADDRESS, 0, N, "addr"),
+};
+
+/* A component of an SXPR_TS frequency (element: comp). */
+static const epsos__row_src timing_rows[] = {
+    ROW(OPERATOR, TEXT, 0, 1, "@operator"),
+    ROW(INSTITUTION_SPECIFIED, TEXT, 0, 1, "@institutionSpecified"),
+    ROW(PHASE, TS, 0, 1, "phase/low"),
+    ROW(FREQUENCY, PQ, 0, 1, "period"),
+    ROWB(EVENT, CD, 0, 1, "event", VS(41)),
+    ROW(OFFSET, PQ, 0, 1, "offset"),
 };
 
 /* ---- dispensation item (supply, SPLY/EVN) --------------------------------- */
@@ -155,7 +227,8 @@ static const epsos__row_src dispenser_rows[] = {
 
 static const int32_t prescription_cols[] = { EPSOS_F_PRODUCT, EPSOS_F_ID, EPSOS_F_DOSE,
     EPSOS_F_DOSE_LOW, EPSOS_F_DOSE_HIGH, EPSOS_F_FREQUENCY, EPSOS_F_EVENT,
-    EPSOS_F_FREQUENCY_TIME, EPSOS_F_ROUTE, EPSOS_F_START,
+    EPSOS_F_FREQUENCY_TIME, EPSOS_F_SCHEDULE, EPSOS_F_SCHEDULE_EVENT, EPSOS_F_ROUTE,
+    EPSOS_F_START,
     EPSOS_F_END, EPSOS_F_PACKAGES, EPSOS_F_SUBSTITUTION, EPSOS_F_INSTRUCTIONS,
     EPSOS_F_FULFILMENT_INSTRUCTIONS, 0 };
 static const int32_t dispense_cols[] = { EPSOS_F_PRODUCT, EPSOS_F_ID, EPSOS_F_QUANTITY,
@@ -163,6 +236,7 @@ static const int32_t dispense_cols[] = { EPSOS_F_PRODUCT, EPSOS_F_ID, EPSOS_F_QU
 static const int32_t product_cols[] = { EPSOS_F_PRODUCT_NAME, EPSOS_F_PRODUCT_CODE,
     EPSOS_F_ATC, EPSOS_F_DOSE_FORM, EPSOS_F_DESCRIPTION, EPSOS_F_PACKAGE_QUANTITY,
     EPSOS_F_PACKAGE_FORM, 0 };
+static const int32_t timing_cols[] = { EPSOS_F_FREQUENCY, EPSOS_F_EVENT, 0 };
 
 /* ---- kinds ----------------------------------------------------------------- */
 
@@ -188,6 +262,10 @@ static epsos__kind_table ep_kinds[] = {
     ENTRY_KIND(DISPENSE, "dispensation", dispense_rows, dispense_cols),
     ENTRY_KIND(PRODUCT, "product", product_rows, product_cols),
     ENTRY_KIND(DISPENSER, "dispenser", dispenser_rows, NULL),
+    ENTRY_KIND(PACKAGE, "package", package_rows, NULL),
+    ENTRY_KIND(PART, "part", part_rows, NULL),
+    ENTRY_KIND(TIMING, "timing", timing_rows, timing_cols),
+    ENTRY_KIND(MANUFACTURER, "manufacturer", manufacturer_rows, NULL),
 };
 
 #define FN(f, n) { EPSOS_F_##f, n }
@@ -198,6 +276,11 @@ static const epsos__field_name ep_fields[] = {
     FN(DESCRIPTION, "description"), FN(PACKAGE_CODE, "package_code"),
     FN(PRESCRIPTION_ID, "prescription_id"), FN(PRESCRIBED_PRODUCT, "prescribed_product"),
     FN(DISPENSER, "dispenser"), FN(FREQUENCY_TIME, "frequency_time"),
+    FN(PACKAGE_NAME, "package_name"), FN(OUTER_PACKAGE, "outer_package"), FN(PART, "part"),
+    FN(CLASSIFICATION, "classification"), FN(MANUFACTURER, "manufacturer"),
+    FN(PHASE, "phase"), FN(INSTITUTION_SPECIFIED, "institution_specified"),
+    FN(SCHEDULE, "schedule"), FN(SCHEDULE_EVENT, "schedule_event"),
+    FN(OPERATOR, "operator"), FN(OFFSET, "offset"),
 };
 
 const epsos__kind_set epsos__ep_set = {

@@ -36,6 +36,7 @@
     ROWB(CODE, CD, 1, 1, "code", VS(26)), \
     ROW(TITLE, TEXT, 0, 1, "title"), \
     ROW(NARRATIVE, TEXT, 0, 1, "text"), \
+    ITEM(AUTHOR, AUTHOR, 0, N, "+author"), \
     ITEM(SECTION, SECTION, 0, N, "+component/section")
 
 #define ENTRY "+entry{typeCode=DRIV}/"
@@ -156,8 +157,12 @@ static const epsos__row_src medication_rows[] = {
     ROW(FREQUENCY, PQ, 0, 1,
         "effectiveTime[type=PIVL_TS]{operator=A}{institutionSpecified=false}/period"),
     ROWB(EVENT, CD, 0, 1, "effectiveTime[type=EIVL_TS]{operator=A}/event", VS(41)),
+    /* SXPR_TS frequency: the components of the eP (EPSOS_KIND_TIMING) */
+    ITEM(SCHEDULE, TIMING, 0, N, "effectiveTime[type=SXPR_TS]{operator=A}/+comp[type=PIVL_TS]"),
+    ITEM(SCHEDULE_EVENT, TIMING, 0, N,
+         "effectiveTime[type=SXPR_TS]{operator=A}/+comp[type=EIVL_TS]"),
     ROWB(ROUTE, CD, 0, 1, "routeCode", VS(12)),
-    ROW(DOSE, PQ, 0, 1, "doseQuantity"),
+    ROWB(DOSE, PQ, 0, 1, "doseQuantity", VS(16)),
     ROW(PRODUCT_CODE, CD, 0, 1, MP "/code"),
     ROW(PRODUCT_NAME, TEXT, 0, 1, MP "/name"),
     ROWBA(DOSE_FORM, CD, 0, 1, MP "/pharm:formCode", VS(2), MP_OLD "/epsos:formCode"),
@@ -171,16 +176,42 @@ static const epsos__row_src medication_rows[] = {
           MP "/pharm:asContent{classCode=CONT}/pharm:containerPackagedProduct{classCode=CONT}"
           "{determinerCode=KIND}/pharm:formCode", VS(3),
           MP_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:formCode"),
+    /* the package, as in the eP product model (lib/cda/ep.c) */
+    ROW(PACKAGE_CODE, CD, 0, 1,
+        MP "/pharm:asContent{classCode=CONT}/pharm:containerPackagedProduct{classCode=CONT}"
+        "{determinerCode=KIND}/pharm:code"),
+    ROWA(PACKAGE_NAME, TEXT, 0, 1,
+         MP "/pharm:asContent{classCode=CONT}/pharm:containerPackagedProduct{classCode=CONT}"
+         "{determinerCode=KIND}/pharm:name",
+         MP_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:name"),
     ITEMA(INGREDIENT, INGREDIENT, 0, N, MP "/+pharm:ingredient{classCode=ACTI}",
           MP_OLD "/epsos:ingredient[@classCode=ACTI]"),
     ITEM(REASON, MEDICATION_REASON, 0, N,
          "+entryRelationship[@typeCode=RSON]/observation[tid=" EH "3.41]{classCode=OBS}"
          "{moodCode=EVN}{templateId=" PCC "4.13}{>statusCode=completed}"),
+    /* reason: a problem elsewhere in the document (eHDSIInternalReference) */
+    ITEM(REASON_REFERENCE, INTERNAL_REFERENCE, 0, N,
+         "+entryRelationship[@typeCode=RSON]/act[tid=" EH "3.14]{classCode=ACT}{moodCode=EVN}"
+         "{templateId=" PCC "4.4.1}"),
+    ITEM(AUTHOR, AUTHOR, 0, N, "+author"),
     ROW(INSTRUCTIONS, TEXT, 0, 1,
         "+entryRelationship[@typeCode=SUBJ]{inversionInd=true}/act[tid=" EH "3.12]"
         "{classCode=ACT}{moodCode=INT}{templateId=2.16.840.1.113883.10.20.1.49}"
         "{>code=PINSTRUCT|1.3.6.1.4.1.19376.1.5.3.2|Patient instructions}"
         "{>statusCode=completed}/text"),
+    ROW(FULFILMENT_INSTRUCTIONS, TEXT, 0, 1,
+        "+entryRelationship[@typeCode=SUBJ]{inversionInd=true}/act[tid=" EH "3.13]"
+        "{classCode=ACT}{moodCode=INT}{templateId=2.16.840.1.113883.10.20.1.43}"
+        "{>code=FINSTRUCT|1.3.6.1.4.1.19376.1.5.3.2|Fulfilment instructions|IHEActCode}"
+        "{>statusCode=completed}/text"),
+};
+
+/* An internal reference (act eH.3.14): the id and code (or code nullFlavor
+ * NA) of an entry elsewhere in the document, e.g. the problem a medication
+ * treats. */
+static const epsos__row_src internal_reference_rows[] = {
+    ROW(ID, II, 1, 1, "id"),
+    ROW(CODE, CD, 1, 1, "code"),
 };
 
 static const epsos__row_src medication_reason_rows[] = {
@@ -193,10 +224,10 @@ static const epsos__row_src medication_reason_rows[] = {
 };
 
 static const epsos__row_src ingredient_rows[] = {
-    ROWA(STRENGTH_NUMERATOR, PQ, 0, 1, "pharm:quantity/numerator{xsi:type=PQ}",
-         "epsos:quantity/epsos:numerator"),
-    ROWA(STRENGTH_DENOMINATOR, PQ, 0, 1, "pharm:quantity/denominator{xsi:type=PQ}",
-         "epsos:quantity/epsos:denominator"),
+    ROWBA(STRENGTH_NUMERATOR, PQ, 0, 1, "pharm:quantity/numerator{xsi:type=PQ}", VS(16),
+          "epsos:quantity/epsos:numerator"),
+    ROWBA(STRENGTH_DENOMINATOR, PQ, 0, 1, "pharm:quantity/denominator{xsi:type=PQ}", VS(16),
+          "epsos:quantity/epsos:denominator"),
     ROWBA(SUBSTANCE, CD, 1, 1,
           "pharm:ingredientSubstance{classCode=MMAT}{determinerCode=KIND}/pharm:code", VS(24),
           "epsos:ingredient/epsos:code"),
@@ -249,7 +280,7 @@ static const epsos__row_src allergy_rows[] = {
 
 static const epsos__row_src reaction_rows[] = {
     ROW(ID, II, 0, N, "id"),
-    ROW(CODE, CD, 0, 1, "code"),
+    ROWB(CODE, CD, 0, 1, "code", VS(23)),
     ROW(TEXT_REFERENCE, TEXT, 0, 1, "text/reference/@value"),
     ROW(START, TS, 0, 1, "effectiveTime/low"),
     ROW(END, TS, 0, 1, "effectiveTime/high"),
@@ -324,7 +355,7 @@ static const epsos__row_src immunization_rows[] = {
     ROW(STATUS, CS, 1, 1, "statusCode"),
     ROW(EFFECTIVE_TIME, TS, 1, 1, "effectiveTime"),
     ROWB(ROUTE, CD, 0, 1, "routeCode", VS(12)),
-    ROW(DOSE, PQ, 0, 1, "doseQuantity"),
+    ROWB(DOSE, PQ, 0, 1, "doseQuantity", VS(16)),
     ROWB(VACCINE, CD, 1, 1, VACCINE "/code", VS(28)),
     ROW(PRODUCT_NAME, TEXT, 1, 1, VACCINE "/name"),
     ROW(LOT_NUMBER, TEXT, 0, 1, VACCINE "/lotNumberText"),
@@ -430,6 +461,11 @@ static const epsos__row_src result_rows[] = {
     ROW(QUANTITY, PQ, 0, 1, "value[type=PQ]"),
     ROW(INTERPRETATION, CD, 0, N, "interpretationCode"),
     ROW(TARGET_SITE, CD, 0, 1, "targetSiteCode"),
+    /* the reference range (IVL_PQ) */
+    ROW(RANGE_LOW, PQ, 0, 1, "referenceRange{typeCode=REFV}/observationRange{classCode=OBS}"
+        "{moodCode=EVN.CRT}/value[type=IVL_PQ]/low"),
+    ROW(RANGE_HIGH, PQ, 0, 1, "referenceRange{typeCode=REFV}/observationRange{classCode=OBS}"
+        "{moodCode=EVN.CRT}/value[type=IVL_PQ]/high"),
 };
 
 static const epsos__row_src blood_group_rows[] = {
@@ -442,7 +478,8 @@ static const epsos__row_src blood_group_rows[] = {
 
 static const int32_t medication_cols[] = { EPSOS_F_PRODUCT_NAME, EPSOS_F_PRODUCT_CODE,
     EPSOS_F_ATC, EPSOS_F_DOSE_FORM, EPSOS_F_DOSE, EPSOS_F_FREQUENCY, EPSOS_F_EVENT,
-    EPSOS_F_ROUTE, EPSOS_F_START, EPSOS_F_END, EPSOS_F_INSTRUCTIONS, EPSOS_F_CODE, 0 };
+    EPSOS_F_ROUTE, EPSOS_F_START, EPSOS_F_END, EPSOS_F_INSTRUCTIONS, EPSOS_F_CODE,
+    EPSOS_F_PACKAGE_NAME, EPSOS_F_FULFILMENT_INSTRUCTIONS, 0 };
 static const int32_t reason_cols[] = { EPSOS_F_VALUE, EPSOS_F_CODE, EPSOS_F_EFFECTIVE_TIME, 0 };
 static const int32_t allergy_cols[] = { EPSOS_F_CODE, EPSOS_F_AGENT, EPSOS_F_VALUE,
     EPSOS_F_CRITICALITY, EPSOS_F_CERTAINTY, EPSOS_F_CLINICAL_STATUS, EPSOS_F_START,
@@ -465,7 +502,7 @@ static const int32_t count_cols[] = { EPSOS_F_CODE, EPSOS_F_COUNT, EPSOS_F_EFFEC
 static const int32_t vital_cols[] = { EPSOS_F_CODE, EPSOS_F_QUANTITY, EPSOS_F_INTERPRETATION,
     EPSOS_F_EFFECTIVE_TIME, 0 };
 static const int32_t result_cols[] = { EPSOS_F_CODE, EPSOS_F_VALUE, EPSOS_F_QUANTITY,
-    EPSOS_F_INTERPRETATION, EPSOS_F_EFFECTIVE_TIME, 0 };
+    EPSOS_F_INTERPRETATION, EPSOS_F_EFFECTIVE_TIME, EPSOS_F_RANGE_LOW, EPSOS_F_RANGE_HIGH, 0 };
 
 /* ---- kinds ----------------------------------------------------------------- */
 
@@ -572,6 +609,7 @@ static epsos__kind_table ps_kinds[] = {
     ENTRY_KIND(RESULT, "result", result_rows, result_cols),
     ENTRY_KIND(BLOOD_GROUP, "blood_group", blood_group_rows, coded_obs_cols),
     ENTRY_KIND(MEDICATION_REASON, "medication_reason", medication_reason_rows, reason_cols),
+    ENTRY_KIND(INTERNAL_REFERENCE, "internal_reference", internal_reference_rows, NULL),
 };
 
 #define FN(f, n) { EPSOS_F_##f, n }
@@ -598,7 +636,8 @@ static const epsos__field_name ps_fields[] = {
     FN(PREGNANCY_COUNT, "pregnancy_count"), FN(QUANTITY, "quantity"),
     FN(VITAL_SIGNS, "vital_signs"), FN(RESULT, "result"), FN(BLOOD_GROUP, "blood_group"),
     FN(INTERPRETATION, "interpretation"), FN(COUNT, "count"), FN(EVENT, "event"),
-    FN(INSTRUCTIONS, "instructions"),
+    FN(INSTRUCTIONS, "instructions"), FN(RANGE_LOW, "range_low"),
+    FN(RANGE_HIGH, "range_high"), FN(REASON_REFERENCE, "reason_reference"),
 };
 
 const epsos__kind_set epsos__ps_set = {

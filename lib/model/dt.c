@@ -156,9 +156,15 @@ int epsos__ts_compare(const epsos__ts *a, const epsos__ts *b)
     return 2;
 }
 
+/* The pattern of the CDA schema's oid type, [0-2](\.(0|[1-9][0-9]*))*: a
+ * single arc ("2", seen as a codeSystem in real prescriptions) is an OID. */
 bool epsos__oid_valid(const char *s)
 {
-    if (!s || (s[0] != '0' && s[0] != '1' && s[0] != '2') || s[1] != '.')
+    if (!s || (s[0] != '0' && s[0] != '1' && s[0] != '2'))
+        return false;
+    if (s[1] == '\0')
+        return true;
+    if (s[1] != '.')
         return false;
     const char *p = s + 2;
     for (;;) {
@@ -250,16 +256,41 @@ bool epsos__null_flavor_valid(const char *s)
     return false;
 }
 
+/* Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing over
+ * U+10FFFF) of XML characters.  libxml2's xmlCheckUTF8 lets overlong forms
+ * such as C0 A3 through, which its parser then refuses: a value accepted
+ * here must serialize to a document that parses again. */
 bool epsos__xml_text_valid(const char *s)
 {
-    if (!s || !xmlCheckUTF8((const xmlChar *)s))
+    if (!s)
         return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p, n;
+        uint32_t cp;
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                return false;
+            p++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3, cp = c & 0x07;
+        else
             return false;
-        /* U+FFFE and U+FFFF are not XML characters: EF BF BE / EF BF BF */
-        if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+        for (unsigned i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)       /* also stops at the NUL */
+                return false;
+            cp = cp << 6 | (p[i] & 0x3Fu);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
             return false;
+        p += n + 1;
     }
     return true;
 }

@@ -579,11 +579,10 @@ static xmlNode *write_occ(epsos_item *item, int32_t field, size_t index, int typ
         return NULL;
     if (rowp)
         *rowp = row;
-    size_t count = 0;
-    xmlNode *n = occurrence(row, item->node, index, NULL);
+    size_t count = 0;               /* one walk: the occurrence, or how many there are */
+    xmlNode *n = occurrence(row, item->node, index, &count);
     if (n)
         return n;
-    occurrence(row, item->node, SIZE_MAX, &count);
     if (index != count) {
         *rc = epsos__err_node(item->doc->ctx, EPSOS_ENOTFOUND, item->node,
                               "field %s of this %s has %zu occurrence%s: index %zu is neither "

@@ -61,8 +61,8 @@ static const epsos__row_src author_rows[] = {
     ROW(TIME, TS, 1, 1, "time"),
     ROW(ID, II, 1, N, "assignedAuthor/id"),
     ROW(CODE, CD, 0, 1, "assignedAuthor/code"),
-    ITEM(ADDRESS, ADDRESS, 0, N, "assignedAuthor/addr"),
-    ROW(TELECOM, TEL, 0, N, "assignedAuthor/telecom"),
+    ITEM(ADDRESS, ADDRESS, 1, N, "assignedAuthor/addr"),
+    ROW(TELECOM, TEL, 1, N, "assignedAuthor/telecom"),
     ITEM(NAME, NAME, 0, 1, "assignedAuthor/assignedPerson/name"),
     ROW(DEVICE_CODE, CD, 0, 1, "assignedAuthor/assignedAuthoringDevice/code"),
     ROW(DEVICE_MODEL, TEXT, 0, 1, "assignedAuthor/assignedAuthoringDevice/manufacturerModelName"),
@@ -73,8 +73,8 @@ static const epsos__row_src author_rows[] = {
 static const epsos__row_src organization_rows[] = {
     ROW(ID, II, 0, N, "id"),
     ROW(ORGANIZATION_NAME, TEXT, 0, 1, "name"),
-    ROW(TELECOM, TEL, 0, N, "telecom"),
-    ITEM(ADDRESS, ADDRESS, 0, N, "addr"),
+    ROW(TELECOM, TEL, 1, N, "telecom"),
+    ITEM(ADDRESS, ADDRESS, 1, N, "addr"),
 };
 
 static const epsos__row_src legal_rows[] = {
@@ -82,9 +82,9 @@ static const epsos__row_src legal_rows[] = {
     ROW(SIGNATURE_CODE, CS, 1, 1, "signatureCode"),
     ROW(ID, II, 1, N, "assignedEntity/id"),
     ROW(CODE, CD, 0, 1, "assignedEntity/code"),
-    ITEM(ADDRESS, ADDRESS, 0, N, "assignedEntity/addr"),
-    ROW(TELECOM, TEL, 0, N, "assignedEntity/telecom"),
-    ITEM(NAME, NAME, 0, 1, "assignedEntity/assignedPerson/name"),
+    ITEM(ADDRESS, ADDRESS, 1, N, "assignedEntity/addr"),
+    ROW(TELECOM, TEL, 1, N, "assignedEntity/telecom"),
+    ITEM(NAME, NAME, 1, 1, "assignedEntity/assignedPerson/name"),
     ITEM(ORGANIZATION, ORGANIZATION, 0, 1, "assignedEntity/representedOrganization"),
 };
 
@@ -745,7 +745,10 @@ static const struct { const char *parent; const char *children[40]; } order[] = 
     { "associatedEntity", { INFRA, "id", "code", "addr", "telecom", "associatedPerson",
         "scopingOrganization", NULL } },
     { "serviceEvent", { INFRA, "id", "code", "effectiveTime", "performer", NULL } },
-    { "effectiveTime", { "low", "center", "width", "high", "phase", "period", "event", NULL } },
+    { "effectiveTime", { "low", "center", "width", "high", "phase", "period", "event",
+        "offset", "comp", NULL } },
+    { "comp", { "low", "center", "width", "high", "phase", "period", "event", "offset",
+        NULL } },
     { "doseQuantity", { "low", "center", "width", "high", NULL } },
     { "act", { INFRA, "id", "code", "text", "statusCode", "effectiveTime", "priorityCode",
         "languageCode", "subject", "specimen", "performer", "author", "informant", "participant",
@@ -784,6 +787,10 @@ static const struct { const char *parent; const char *children[40]; } order[] = 
     { "quantity", { "numerator", "denominator", NULL } },
     { "asContent", { "quantity", "containerPackagedProduct", NULL } },
     { "containerPackagedProduct", { "code", "name", "formCode", "asContent", NULL } },
+    { "part", { INFRA, "id", "quantity", "partProduct", NULL } },
+    { "partProduct", { INFRA, "code", "name", "desc", "formCode", "lotNumberText",
+        "expirationTime", "asContent", "asSpecializedKind", "part", "ingredient", NULL } },
+    { "generalizedMaterialKind", { INFRA, "code", "name", NULL } },
     { "value", { "low", "center", "width", "high", NULL } },
     { "parentDocument", { INFRA, "id", "code", "text", "setId", "versionNumber", NULL } },
     { "order", { INFRA, "id", "code", "priorityCode", NULL } },
@@ -794,37 +801,63 @@ static const struct { const char *parent; const char *children[40]; } order[] = 
         "languageCode", "subject", "author", "informant", "entry", "component", NULL } },
 };
 
-int epsos__schema_pos(const char *parent, const char *local)
+/* The content model of element `parent` in `order`, or -1. */
+static int order_row(const char *parent)
 {
     size_t plen = strlen(parent);
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         const char *o = order[i].parent;
-        bool match = o[0] == '*'
-            ? plen >= strlen(o + 1) && strcmp(parent + plen - strlen(o + 1), o + 1) == 0
-            : strcmp(o, parent) == 0;
-        if (!match)
-            continue;
-        for (int j = 0; order[i].children[j]; j++)
-            if (strcmp(order[i].children[j], local) == 0)
-                return j;
-        return -1;
+        bool match;
+        if (o[0] == '*') {
+            size_t olen = strlen(o + 1);
+            match = plen >= olen && strcmp(parent + plen - olen, o + 1) == 0;
+        } else {
+            match = strcmp(o, parent) == 0;
+        }
+        if (match)
+            return (int)i;
     }
     return -1;
 }
 
+static int pos_in(int row, const char *local)
+{
+    for (int j = 0; order[row].children[j]; j++)
+        if (strcmp(order[row].children[j], local) == 0)
+            return j;
+    return -1;
+}
+
+int epsos__schema_pos(const char *parent, const char *local)
+{
+    int row = order_row(parent);
+    return row < 0 ? -1 : pos_in(row, local);
+}
+
+/* The new child goes before the first element child that comes later in the
+ * content model.  The search runs from the last child backwards and stops at
+ * one that may precede the new child: appending the n-th entry of a section
+ * looks at its last sibling, not at all n - 1 (a forward scan made building
+ * a document quadratic in its number of entries).  For children in schema
+ * order (what the builder makes) both directions find the same place. */
 void epsos__insert_ordered(xmlNode *parent, xmlNode *child)
 {
-    int pos = epsos__schema_pos((const char *)parent->name, (const char *)child->name);
+    int row = order_row((const char *)parent->name);
+    int pos = row < 0 ? -1 : pos_in(row, (const char *)child->name);
+    xmlNode *before = NULL;
     if (pos >= 0) {
-        for (xmlNode *c = parent->children; c; c = c->next) {
+        for (xmlNode *c = parent->last; c; c = c->prev) {
             if (c->type != XML_ELEMENT_NODE)
                 continue;
-            int cp = epsos__schema_pos((const char *)parent->name, (const char *)c->name);
-            if (cp > pos) {
-                xmlAddPrevSibling(c, child);
-                return;
-            }
+            int cp = pos_in(row, (const char *)c->name);
+            if (cp > pos)
+                before = c;
+            else if (cp >= 0)
+                break;
         }
     }
-    xmlAddChild(parent, child);
+    if (before)
+        xmlAddPrevSibling(before, child);
+    else
+        xmlAddChild(parent, child);
 }

@@ -1,5 +1,6 @@
 /*
- * libepsos - eHDSI HCP identity and TRC assertions (spec 5.3-5.5).
+ * libepsos - eHDSI HCP identity, TRC and next-of-kin assertions (spec 5.1-5.5;
+ * the NoK attributes are those of OpenNCP's NoK issuer, see saml.h).
  * SPDX-License-Identifier: MIT
  *
  * The builder writes the assertion text in the order of the OpenNCP
@@ -35,11 +36,18 @@
 #define L_FACILITY  "urn:epsos:names:wp3.4:subject:healthcare-facility-type"
 #define L_BEHALF    "urn:epsos:names:wp3.4:subject:on-behalf-of"
 #define L_RESOURCE  "urn:oasis:names:tc:xacml:1.0:resource:resource-id"
+#define L_SPECIALITY "urn:epsos:names:wp3.4:subject:clinical-speciality"
+#define A_HCID      "urn:ihe:iti:xca:2010:homeCommunityId"
+#define A_NPI       "urn:oasis:names:tc:xspa:1.0:subject:npi"
+#define A_NOK       "urn:ehdsi:names:subject:nextofkin:"
+#define NQ_HCP      "urn:ehdsi:assertions:hcp"
+#define NQ_TRC      "urn:ehdsi:assertions:trc"
+#define NQ_NOK      "urn:ehdsi:assertions:nok"
 #define AUDIENCE    "urn:ehdsi:assertions.audience:x-border"
 #define SENDER_VOUCHES "urn:oasis:names:tc:SAML:2.0:cm:sender-vouches"
 #define AC_PREFIX   "urn:oasis:names:tc:SAML:2.0:ac:classes:"
 
-#define NFIELDS 19
+#define NFIELDS 33
 #define NTIMES 5
 
 struct epsos_assertion_builder {
@@ -86,6 +94,60 @@ static const char *const two_factor[] = {
     "MobileTwoFactorUnregistered", "MobileTwoFactorContract", "X509", "SPKI", "SmartcardPKI",
     "SoftwarePKI", "TLSClient", NULL
 };
+
+/* The NoK attributes in the order of OpenNCP's NoK issuer (SamlNextOfKinIssuer
+ * through the client connector), then the two libepsos adds (relationship,
+ * telecom), written only when set. */
+static const struct { int32_t field; const char *name, *friendly; } nok_attrs[] = {
+    { EPSOS_SAML_NOK_ID, A_NOK "id", "NextOfKinId" },
+    { EPSOS_SAML_NOK_GIVEN_NAME, A_NOK "firstname", "NextOfKinFirstName" },
+    { EPSOS_SAML_NOK_FAMILY_NAME, A_NOK "familyname", "NextOfKinFamilyName" },
+    { EPSOS_SAML_NOK_GENDER, A_NOK "gender", "NextOfKinGender" },
+    { EPSOS_SAML_NOK_BIRTH_DATE, A_NOK "birthdate", "NextOfKinBirthDate" },
+    { EPSOS_SAML_NOK_STREET, A_NOK "address:street", "NextOfKinAddressStreet" },
+    { EPSOS_SAML_NOK_CITY, A_NOK "address:city", "NextOfKinAddressCity" },
+    { EPSOS_SAML_NOK_POSTAL_CODE, A_NOK "address:postalcode", "NextOfKinPostalCode" },
+    { EPSOS_SAML_NOK_COUNTRY, A_NOK "address:country", "NextOfKinAddressCountry" },
+    { EPSOS_SAML_NOK_RELATIONSHIP, A_NOK "relationship", "NextOfKinRelationship" },
+    { EPSOS_SAML_NOK_TELECOM, A_NOK "telecom", "NextOfKinTelecom" },
+};
+#define NNOK (sizeof nok_attrs / sizeof nok_attrs[0])
+
+/* eHDSIAdministrativeGender (VS 42.34) */
+static const char *const genders[] = { "M", "F", "UN", NULL };
+/* eHDSIPersonalRelationship (VS 42.38), HL7 RoleCode 2.16.840.1.113883.5.111 */
+static const char *const relationships[] = {
+    "AUNT", "CHILD", "CHLDADOPT", "CHLDFOST", "CHLDINLAW", "COUSN", "DAU", "DAUADOPT", "DAUC",
+    "DAUFOST", "DAUINLAW", "DOMPART", "FAMMEMB", "FRND", "FTH", "FTHINLAW", "GGRPRN", "GRNDCHILD",
+    "GRPRN", "MTH", "MTHINLAW", "NBOR", "NCHILD", "NIENEPH", "PRN", "PRNINLAW", "ROOM", "SIB",
+    "SIGOTHR", "SON", "SONADOPT", "SONC", "SONFOST", "SONINLAW", "SPS", "STPCHLD", "STPDAU",
+    "STPSON", "UNCLE", "EXT", "GGRFTH", "GGRMTH", "GRNDDAU", "GRNDSON", "GRFTH", "GRMTH",
+    "BROINLAW", "SISINLAW", "NEPHEW", "NIECE", "BRO", "SIS", "HUSB", "WIFE", NULL
+};
+
+static const char *kind_nq(int32_t kind)
+{
+    return kind == EPSOS_ASSERTION_HCP ? NQ_HCP : kind == EPSOS_ASSERTION_TRC ? NQ_TRC : NQ_NOK;
+}
+
+static const char *kind_name(int32_t kind)
+{
+    return kind == EPSOS_ASSERTION_HCP ? "HCP assertion"
+           : kind == EPSOS_ASSERTION_TRC ? "TRC assertion" : "NoK assertion";
+}
+
+/* YYYY-MM-DD with a real day */
+static bool is_date(const char *s)
+{
+    int y, m, d, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || strlen(s) != 10 ||
+        s[4] != '-' || s[7] != '-')
+        return false;
+    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return false;
+    return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
 
 static bool in_set(const char *v, const char *const *set)
 {
@@ -258,9 +320,9 @@ int epsos_assertion_builder_new(epsos_assertion_builder **out, epsos_ctx *ctx, i
         *out = NULL;
     if (!out || !ctx)
         return EPSOS_EINVAL;
-    if (kind != EPSOS_ASSERTION_HCP && kind != EPSOS_ASSERTION_TRC)
-        return epsos__err(ctx, EPSOS_EINVAL, "assertion builder: kind %d is not HCP (1) or TRC (2)",
-                          (int)kind);
+    if (kind != EPSOS_ASSERTION_HCP && kind != EPSOS_ASSERTION_TRC && kind != EPSOS_ASSERTION_NOK)
+        return epsos__err(ctx, EPSOS_EINVAL,
+                          "assertion builder: kind %d is not HCP (1), TRC (2) or NoK (3)", (int)kind);
     epsos_assertion_builder *b = epsos__calloc(1, sizeof *b);
     if (!b)
         return epsos__err(ctx, EPSOS_ENOMEM, "assertion builder: out of memory");
@@ -363,22 +425,28 @@ void epsos_assertion_builder_free(epsos_assertion_builder *b)
     epsos__free(b);
 }
 
-static const struct { int32_t field; int32_t kind; const char *name; } required[] = {
-    { EPSOS_SAML_ID, 0, "@ID" },
-    { EPSOS_SAML_ISSUER, 0, "Issuer" },
-    { EPSOS_SAML_NAME_ID, 0, "Subject/NameID" },
-    { EPSOS_SAML_NAME_ID_FORMAT, 0, "Subject/NameID/@Format" },
-    { EPSOS_SAML_AUDIENCE, 0, "Audience" },
-    { EPSOS_SAML_AUTHN_CLASS, 0, "AuthnContextClassRef" },
-    { EPSOS_SAML_SUBJECT_ID, 0, "attribute " A_SUBJECT },
-    { EPSOS_SAML_ROLE, EPSOS_ASSERTION_HCP, "attribute " A_ROLE },
-    { EPSOS_SAML_ORGANIZATION, EPSOS_ASSERTION_HCP, "attribute " A_ORG },
-    { EPSOS_SAML_ORGANIZATION_ID, EPSOS_ASSERTION_HCP, "attribute " A_ORG_ID },
-    { EPSOS_SAML_FACILITY_TYPE, EPSOS_ASSERTION_HCP, "attribute " A_FACILITY },
-    { EPSOS_SAML_PURPOSE, EPSOS_ASSERTION_HCP, "attribute " A_PURPOSE },
-    { EPSOS_SAML_LOCALITY, EPSOS_ASSERTION_HCP, "attribute " A_LOCALITY },
-    { EPSOS_SAML_HCP_ID_REF, EPSOS_ASSERTION_TRC, "Advice/AssertionIDRef" },
+#define K_HCP (1u << EPSOS_ASSERTION_HCP)
+#define K_TRC (1u << EPSOS_ASSERTION_TRC)
+#define K_NOK (1u << EPSOS_ASSERTION_NOK)
+#define K_ALL (K_HCP | K_TRC | K_NOK)
+static const struct { int32_t field; unsigned kinds; const char *name; } required[] = {
+    { EPSOS_SAML_ID, K_ALL, "@ID" },
+    { EPSOS_SAML_ISSUER, K_ALL, "Issuer" },
+    { EPSOS_SAML_NAME_ID, K_ALL, "Subject/NameID" },
+    { EPSOS_SAML_NAME_ID_FORMAT, K_ALL, "Subject/NameID/@Format" },
+    { EPSOS_SAML_AUDIENCE, K_ALL, "Audience" },
+    { EPSOS_SAML_AUTHN_CLASS, K_ALL, "AuthnContextClassRef" },
+    { EPSOS_SAML_SUBJECT_ID, K_HCP | K_TRC, "attribute " A_SUBJECT },
+    { EPSOS_SAML_ROLE, K_HCP, "attribute " A_ROLE },
+    { EPSOS_SAML_ORGANIZATION, K_HCP, "attribute " A_ORG },
+    { EPSOS_SAML_ORGANIZATION_ID, K_HCP, "attribute " A_ORG_ID },
+    { EPSOS_SAML_FACILITY_TYPE, K_HCP, "attribute " A_FACILITY },
+    { EPSOS_SAML_PURPOSE, K_HCP, "attribute " A_PURPOSE },
+    { EPSOS_SAML_LOCALITY, K_HCP, "attribute " A_LOCALITY },
+    { EPSOS_SAML_HCP_ID_REF, K_TRC | K_NOK, "Advice/AssertionIDRef" },
+    { EPSOS_SAML_NOK_ID, K_NOK, "attribute " A_NOK "id" },
 };
+#define REQUIRED_FOR(i, kind) ((required[i].kinds & (1u << (kind))) != 0)
 
 int epsos_assertion_builder_sign(uint8_t **out, size_t *out_len, epsos_assertion_builder *b,
                                  epsos_signer *signer)
@@ -391,10 +459,23 @@ int epsos_assertion_builder_sign(uint8_t **out, size_t *out_len, epsos_assertion
         return EPSOS_EINVAL;
     bool hcp = b->kind == EPSOS_ASSERTION_HCP;
     char **f = b->f;
+    bool nok = b->kind == EPSOS_ASSERTION_NOK;
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-        if ((!required[i].kind || required[i].kind == b->kind) && !f[required[i].field])
+        if (REQUIRED_FOR(i, b->kind) && !f[required[i].field])
             return epsos__err(b->ctx, EPSOS_EVALUE, "assertion builder: %s %s is required",
-                              hcp ? "HCP assertion" : "TRC assertion", required[i].name);
+                              kind_name(b->kind), required[i].name);
+    if (nok) {
+        if (f[EPSOS_SAML_NOK_GENDER] && !in_set(f[EPSOS_SAML_NOK_GENDER], genders))
+            return epsos__err(b->ctx, EPSOS_EVALUE, "assertion builder: NoK gender \"%s\": "
+                              "expected M, F or UN", f[EPSOS_SAML_NOK_GENDER]);
+        if (f[EPSOS_SAML_NOK_BIRTH_DATE] && !is_date(f[EPSOS_SAML_NOK_BIRTH_DATE]))
+            return epsos__err(b->ctx, EPSOS_EVALUE, "assertion builder: NoK birth date \"%s\": "
+                              "expected YYYY-MM-DD", f[EPSOS_SAML_NOK_BIRTH_DATE]);
+        if (f[EPSOS_SAML_NOK_RELATIONSHIP] && !in_set(f[EPSOS_SAML_NOK_RELATIONSHIP], relationships))
+            return epsos__err(b->ctx, EPSOS_EVALUE, "assertion builder: NoK relationship \"%s\": "
+                              "expected a code of eHDSIPersonalRelationship (MTH, FTH, SPS, ...)",
+                              f[EPSOS_SAML_NOK_RELATIONSHIP]);
+    }
     if (hcp && b->nperm == 0)
         return epsos__err(b->ctx, EPSOS_EVALUE,
                           "assertion builder: HCP assertion: at least one permission is required");
@@ -415,7 +496,7 @@ int epsos_assertion_builder_sign(uint8_t **out, size_t *out_len, epsos_assertion
     put_attr(&s, "IssueInstant", ti[EPSOS_SAML_ISSUE_INSTANT]);
     put(&s, " Version=\"2.0\">");
     put(&s, "<saml2:Issuer");
-    put_attr(&s, "NameQualifier", hcp ? "urn:ehdsi:assertions:hcp" : "urn:ehdsi:assertions:trc");
+    put_attr(&s, "NameQualifier", kind_nq(b->kind));
     put(&s, ">"); put_esc(&s, f[EPSOS_SAML_ISSUER]); put(&s, "</saml2:Issuer>");
     put(&s, "<saml2:Subject><saml2:NameID");
     put_attr(&s, "Format", f[EPSOS_SAML_NAME_ID_FORMAT]);
@@ -427,7 +508,7 @@ int epsos_assertion_builder_sign(uint8_t **out, size_t *out_len, epsos_assertion
     put(&s, "><saml2:AudienceRestriction>");
     put_el(&s, "Audience", f[EPSOS_SAML_AUDIENCE]);
     put(&s, "</saml2:AudienceRestriction></saml2:Conditions>");
-    if (!hcp) {
+    if (!hcp) {   /* TRC and NoK: bound to the HCP assertion */
         put(&s, "<saml2:Advice>");
         put_el(&s, "AssertionIDRef", f[EPSOS_SAML_HCP_ID_REF]);
         put(&s, "</saml2:Advice>");
@@ -438,6 +519,9 @@ int epsos_assertion_builder_sign(uint8_t **out, size_t *out_len, epsos_assertion
     put_el(&s, "AuthnContextClassRef", f[EPSOS_SAML_AUTHN_CLASS]);
     put(&s, "</saml2:AuthnContext></saml2:AuthnStatement><saml2:AttributeStatement>");
     if (hcp) {
+        /* the optional identifiers first, as the OpenNCP portal writes them */
+        attr_string(&s, A_HCID, "HCI Identifier", f[EPSOS_SAML_HOME_COMMUNITY_ID]);
+        attr_string(&s, A_NPI, "NPI Identifier", f[EPSOS_SAML_NPI]);
         attr_string(&s, A_SUBJECT, "XSPA Subject", f[EPSOS_SAML_SUBJECT_ID]);
         attr_code(&s, A_ROLE, "XSPA Role", "Role", f[EPSOS_SAML_ROLE], "2.16.840.1.113883.2.9.6.2.7",
                   "ISCO", f[EPSOS_SAML_ROLE_NAME]);
@@ -457,6 +541,14 @@ int epsos_assertion_builder_sign(uint8_t **out, size_t *out_len, epsos_assertion
         }
         put(&s, "</saml2:Attribute>");
         attr_string(&s, A_BEHALF, "eHealth DSI On Behalf Of", f[EPSOS_SAML_ON_BEHALF_OF]);
+    } else if (nok) {
+        for (size_t i = 0; i < NNOK; i++)
+            attr_string(&s, nok_attrs[i].name, nok_attrs[i].friendly, f[nok_attrs[i].field]);
+        attr_string(&s, A_SUBJECT, "XSPA Subject", f[EPSOS_SAML_SUBJECT_ID]);
+        if (f[EPSOS_SAML_PURPOSE])
+            attr_code(&s, A_PURPOSE, "XSPA Purpose Of Use", "PurposeOfUse", f[EPSOS_SAML_PURPOSE],
+                      "3bc18518-d305-46c2-a8d6-94bd59856e9e", "eHDSI XSPA PurposeOfUse",
+                      f[EPSOS_SAML_PURPOSE]);
     } else {
         attr_string(&s, A_SUBJECT, "XSPA Subject", f[EPSOS_SAML_SUBJECT_ID]);
         if (f[EPSOS_SAML_PURPOSE])
@@ -581,12 +673,14 @@ static int read_assertion(epsos_assertion *a, xmlNode *as)
         { A_FACILITY, EPSOS_SAML_FACILITY_TYPE, 0 }, { A_PURPOSE, EPSOS_SAML_PURPOSE, 0 },
         { A_LOCALITY, EPSOS_SAML_LOCALITY, 0 },   { A_BEHALF, EPSOS_SAML_ON_BEHALF_OF, 0 },
         { A_PRESCR, EPSOS_SAML_PRESCRIPTION_ID, 0 }, { A_PIN, EPSOS_SAML_DISPENSATION_PIN, 0 },
+        { A_HCID, EPSOS_SAML_HOME_COMMUNITY_ID, 0 }, { A_NPI, EPSOS_SAML_NPI, 0 },
         /* legacy epSOS names (spec 5.6), read only in legacy mode */
         { L_FACILITY, EPSOS_SAML_FACILITY_TYPE, 0 }, { L_BEHALF, EPSOS_SAML_ON_BEHALF_OF, 0 },
+        { L_SPECIALITY, EPSOS_SAML_CLINICAL_SPECIALITY, 0 },
     };
-    const size_t nmap = a->legacy ? sizeof map / sizeof map[0] : sizeof map / sizeof map[0] - 2;
+    const size_t nmap = a->legacy ? sizeof map / sizeof map[0] : sizeof map / sizeof map[0] - 3;
     bool trc = a->f[EPSOS_SAML_HCP_ID_REF] ||
-               (a->issuer_nq && strcmp(a->issuer_nq, "urn:ehdsi:assertions:trc") == 0);
+               (a->issuer_nq && strcmp(a->issuer_nq, NQ_TRC) == 0);
     for (xmlNode *st = as->children; st; st = st->next) {
         if (!epsos__is_el(st, NS_SAML, "AttributeStatement"))
             continue;
@@ -625,6 +719,13 @@ static int read_assertion(epsos_assertion *a, xmlNode *as)
                     if (v)
                         read_value(a, v, map[i].field, map[i].name_field);
                 }
+                for (size_t i = 0; i < NNOK; i++) {
+                    if (strcmp(nm, nok_attrs[i].name) != 0 || a->f[nok_attrs[i].field])
+                        continue;
+                    xmlNode *v = child(at, NS_SAML, "AttributeValue");
+                    if (v)
+                        read_value(a, v, nok_attrs[i].field, 0);
+                }
             }
             xmlFree(name);
         }
@@ -641,8 +742,7 @@ static xmlNode *find_assertion(xmlNode *n, int32_t kind)
             if (!kind)
                 return n;
             xmlChar *nq = xmlGetNoNsProp(child(n, NS_SAML, "Issuer"), (const xmlChar *)"NameQualifier");
-            bool hit = nq && strcmp((const char *)nq, kind == EPSOS_ASSERTION_HCP
-                                    ? "urn:ehdsi:assertions:hcp" : "urn:ehdsi:assertions:trc") == 0;
+            bool hit = nq && strcmp((const char *)nq, kind_nq(kind)) == 0;
             xmlFree(nq);
             if (hit)
                 return n;
@@ -678,8 +778,9 @@ int epsos_assertion_parse(epsos_assertion **out, epsos_ctx *ctx, const uint8_t *
         *out = NULL;
     if (!out || !ctx || !xml)
         return EPSOS_EINVAL;
-    if (kind != 0 && kind != EPSOS_ASSERTION_HCP && kind != EPSOS_ASSERTION_TRC)
-        return epsos__err(ctx, EPSOS_EINVAL, "assertion: kind %d is not 0, HCP (1) or TRC (2)",
+    if (kind != 0 && kind != EPSOS_ASSERTION_HCP && kind != EPSOS_ASSERTION_TRC &&
+        kind != EPSOS_ASSERTION_NOK)
+        return epsos__err(ctx, EPSOS_EINVAL, "assertion: kind %d is not 0, HCP (1), TRC (2) or NoK (3)",
                           (int)kind);
     if (flags & ~EPSOS_ASSERTION_LEGACY)
         return epsos__err(ctx, EPSOS_EINVAL, "assertion: unknown flags 0x%x", (unsigned)flags);
@@ -689,9 +790,8 @@ int epsos_assertion_parse(epsos_assertion **out, epsos_ctx *ctx, const uint8_t *
     xmlNode *as = find_assertion(xmlDocGetRootElement(doc), kind);
     if (!as) {
         xmlFreeDoc(doc);
-        return epsos__err(ctx, EPSOS_ENOTFOUND, "assertion: no saml2:Assertion%s in the document",
-                          kind == EPSOS_ASSERTION_HCP ? " with Issuer NameQualifier urn:ehdsi:assertions:hcp"
-                          : kind == EPSOS_ASSERTION_TRC ? " with Issuer NameQualifier urn:ehdsi:assertions:trc" : "");
+        return epsos__err(ctx, EPSOS_ENOTFOUND, "assertion: no saml2:Assertion%s%s in the document",
+                          kind ? " with Issuer NameQualifier " : "", kind ? kind_nq(kind) : "");
     }
     epsos_assertion *a = epsos__calloc(1, sizeof *a);
     if (!a || !(a->xml = epsos__malloc(len ? len : 1))) {
@@ -709,10 +809,12 @@ int epsos_assertion_parse(epsos_assertion **out, epsos_ctx *ctx, const uint8_t *
         epsos_assertion_free(a);
         return epsos__err(ctx, rc, "assertion: out of memory");
     }
-    if (a->issuer_nq && strcmp(a->issuer_nq, "urn:ehdsi:assertions:trc") == 0)
+    if (a->issuer_nq && strcmp(a->issuer_nq, NQ_TRC) == 0)
         a->kind = EPSOS_ASSERTION_TRC;
-    else if (a->issuer_nq && strcmp(a->issuer_nq, "urn:ehdsi:assertions:hcp") == 0)
+    else if (a->issuer_nq && strcmp(a->issuer_nq, NQ_HCP) == 0)
         a->kind = EPSOS_ASSERTION_HCP;
+    else if (a->issuer_nq && strcmp(a->issuer_nq, NQ_NOK) == 0)
+        a->kind = EPSOS_ASSERTION_NOK;
     else
         a->kind = a->f[EPSOS_SAML_HCP_ID_REF] ? EPSOS_ASSERTION_TRC : EPSOS_ASSERTION_HCP;
     *out = a;
@@ -791,7 +893,7 @@ static int32_t check(epsos_assertion *a, epsos_verifier *v, int64_t now, int32_t
     epsos_dsig_result_free(r);
     if (!a->version || strcmp(a->version, "2.0") != 0)
         return deny(a, EPSOS_SAML_BAD_VALUE, "Assertion/@Version is not 2.0%s", "");
-    const char *nq = hcp ? "urn:ehdsi:assertions:hcp" : "urn:ehdsi:assertions:trc";
+    const char *nq = kind_nq(a->kind);
     if (!a->issuer_nq || strcmp(a->issuer_nq, nq) != 0 || !a->f[EPSOS_SAML_ISSUER])
         return deny(a, EPSOS_SAML_WRONG_ISSUER, "Issuer: expected a value and NameQualifier %s", nq);
     if (!a->has_t[EPSOS_SAML_ISSUE_INSTANT])
@@ -816,8 +918,19 @@ static int32_t check(epsos_assertion *a, epsos_verifier *v, int64_t now, int32_t
     if (!a->confirm || strcmp(a->confirm, SENDER_VOUCHES) != 0)
         return deny(a, EPSOS_SAML_BAD_VALUE, "SubjectConfirmation/@Method: expected %s", SENDER_VOUCHES);
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-        if ((!required[i].kind || required[i].kind == a->kind) && !a->f[required[i].field])
+        if (REQUIRED_FOR(i, a->kind) && !a->f[required[i].field])
             return deny(a, EPSOS_SAML_MISSING_FIELD, "%s is missing or empty", required[i].name);
+    if (a->kind == EPSOS_ASSERTION_NOK) {
+        const char *g = a->f[EPSOS_SAML_NOK_GENDER], *d = a->f[EPSOS_SAML_NOK_BIRTH_DATE],
+                   *rel = a->f[EPSOS_SAML_NOK_RELATIONSHIP];
+        if (g && !in_set(g, genders))
+            return deny(a, EPSOS_SAML_BAD_VALUE, "NoK gender %s is not M, F or UN", g);
+        if (d && !is_date(d))
+            return deny(a, EPSOS_SAML_BAD_VALUE, "NoK birth date %s is not a YYYY-MM-DD date", d);
+        if (rel && !in_set(rel, relationships))
+            return deny(a, EPSOS_SAML_BAD_VALUE,
+                        "NoK relationship %s is not in eHDSIPersonalRelationship (VS 42.38)", rel);
+    }
     if (hcp) {
         if (!a->has_t[EPSOS_SAML_AUTHN_INSTANT])
             return deny(a, EPSOS_SAML_MISSING_FIELD, "AuthnStatement/@AuthnInstant is missing%s", "");
@@ -878,8 +991,8 @@ static const struct { int32_t tx; const char *name; bool trc; const char *perms[
     { EPSOS_TX_SUBMIT_CONSENT, "consent submission", true, { "PPD-032" } },
 };
 
-int epsos_access_decide(int32_t *verdict, epsos_assertion *hcp, const epsos_assertion *trc,
-                        int32_t tx)
+static int decide(int32_t *verdict, epsos_assertion *hcp, const epsos_assertion *trc,
+                  const epsos_assertion *nok, int32_t tx)
 {
     if (verdict)
         *verdict = EPSOS_SAML_NOT_VERIFIED;
@@ -909,6 +1022,33 @@ int epsos_access_decide(int32_t *verdict, epsos_assertion *hcp, const epsos_asse
             return EPSOS_OK;
         }
     }
+    if (nok) {
+        /* OpenNCP: the NoK assertion travels beside the HCP (and TRC) one, bound to the
+           HCP assertion by Advice/AssertionIDRef like the TRC */
+        if (nok->kind != EPSOS_ASSERTION_NOK || !nok->verified) {
+            *verdict = deny(hcp, EPSOS_SAML_NOT_VERIFIED,
+                            "%s: the next-of-kin assertion is not a verified NoK assertion",
+                            tx_rules[k].name);
+            return EPSOS_OK;
+        }
+        if (!nok->f[EPSOS_SAML_HCP_ID_REF] ||
+            strcmp(nok->f[EPSOS_SAML_HCP_ID_REF], hcp->f[EPSOS_SAML_ID]) != 0) {
+            *verdict = deny(hcp, EPSOS_SAML_NOK_NOT_BOUND,
+                            "NoK Advice/AssertionIDRef is not the HCP assertion ID %s",
+                            hcp->f[EPSOS_SAML_ID]);
+            return EPSOS_OK;
+        }
+        const char *np = nok->f[EPSOS_SAML_SUBJECT_ID];
+        const char *tp = trc && trc->kind == EPSOS_ASSERTION_TRC && trc->verified
+                         ? trc->f[EPSOS_SAML_SUBJECT_ID] : NULL;
+        if (np && tp && strcmp(np, tp) != 0) {
+            char buf[240];
+            snprintf(buf, sizeof buf, "%.90s, the TRC assertion patient %.90s", np, tp);
+            *verdict = deny(hcp, EPSOS_SAML_PATIENT_MISMATCH,
+                            "the NoK assertion names patient %s", buf);
+            return EPSOS_OK;
+        }
+    }
     for (int p = 0; p < 5 && tx_rules[k].perms[p]; p++) {
         bool have = false;
         for (size_t i = 0; i < hcp->nperm && !have; i++)
@@ -924,12 +1064,25 @@ int epsos_access_decide(int32_t *verdict, epsos_assertion *hcp, const epsos_asse
     return EPSOS_OK;
 }
 
+int epsos_access_decide(int32_t *verdict, epsos_assertion *hcp, const epsos_assertion *trc,
+                        int32_t tx)
+{
+    return decide(verdict, hcp, trc, NULL, tx);
+}
+
+int epsos_access_decide_nok(int32_t *verdict, epsos_assertion *hcp, const epsos_assertion *trc,
+                            const epsos_assertion *nok, int32_t tx)
+{
+    return decide(verdict, hcp, trc, nok, tx);
+}
+
 const char *epsos_saml_verdict_name(int32_t v)
 {
     static const char *const names[] = {
         "ok", "bad-signature", "expired", "not-yet-valid", "validity-too-long", "wrong-audience",
         "wrong-issuer", "missing-field", "unknown-role", "bad-value", "one-factor",
-        "not-verified", "missing-permission", "trc-required", "trc-not-bound",
+        "not-verified", "missing-permission", "trc-required", "trc-not-bound", "nok-not-bound",
+        "patient-mismatch",
     };
     return v >= 0 && (size_t)v < sizeof names / sizeof names[0] ? names[v] : NULL;
 }

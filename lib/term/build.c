@@ -10,6 +10,7 @@
 #include <string.h>
 #include <libxml/tree.h>
 #include <openssl/evp.h>
+#include <unicode/ucnv.h>
 #include <openssl/err.h>
 #include "term.h"
 #include "model/model.h"
@@ -37,6 +38,7 @@ struct epsos_catalogue_builder {
     uint32_t seq;
     uint32_t gen;       /* source number */
     const char *name;   /* current source */
+    char charset[64];   /* of text sources; "" = UTF-8, LMS files cp850 */
 };
 
 static bool grow(void **v, size_t *cap, size_t n, size_t size)
@@ -639,7 +641,7 @@ static int load_xml(epsos_catalogue_builder *b, const uint8_t *data, size_t len)
 /* --- TSV sources ------------------------------------------------------------- */
 
 enum { C_VS, C_SYS, C_CODE, C_DISP, C_LANG, C_TEXT, C_SSYS, C_SCODE, C_SDISP, C_TVS, C_TSYS,
-       C_TCODE, C_EQUIV, C_URI, C_SYSNAME, C_FHIRSYS, C_NCOL };
+       C_TCODE, C_EQUIV, C_URI, C_SYSNAME, C_FHIRSYS, C_TDEN, C_NCOL };
 
 static const char *const col_names[C_NCOL] = {
     "valueset|vs_oid|value_set", "system|codeSystem_oid|code_system|cda_codeSystem_oid",
@@ -647,6 +649,7 @@ static const char *const col_names[C_NCOL] = {
     "source_system", "source_code", "source_display|source_display_da|source_display_en",
     "target_valueset|target_value_set", "target_system|target_codeSystem_oid", "target_code",
     "equivalence", "fhir_system_uri|fhir_uri|uri", "codeSystem_name|system_name", "fhir_system",
+    "target_denominator",
 };
 
 static int col_of(const char *name)
@@ -790,12 +793,21 @@ static int load_tsv(epsos_catalogue_builder *b, const uint8_t *data, size_t len)
 #define F(c) (col[c] >= 0 ? f[col[c]] : NULL)
         char b1[128], b2[128];
         switch (kind) {
-        case K_MAPS:
+        case K_MAPS: {
             if (!*F(C_TCODE) && !*F(C_TSYS))
                 break; /* an explicitly unmapped national code */
+            /* a national strength unit is a ratio (LMS15 "GML" g/ml -> g over mL):
+             * its target is the UCUM quotient, never the numerator alone */
+            const char *tc = F(C_TCODE), *den = F(C_TDEN);
+            char b3[300];
+            if (den && *den && strcmp(den, "1") != 0 && *tc) {
+                snprintf(b3, sizeof b3, "%s/%s", tc, den);
+                tc = b3;
+            }
             rc = add_map(b, tsv_sys(F(C_SSYS), b1, sizeof b1), F(C_SCODE), F(C_SDISP),
-                         tsv_vs(F(C_TVS), b2, sizeof b2), F(C_TSYS), F(C_TCODE), F(C_EQUIV), line);
+                         tsv_vs(F(C_TVS), b2, sizeof b2), F(C_TSYS), tc, F(C_EQUIV), line);
             break;
+        }
         case K_DESIGS:
             /* a national system without an OID is named by codeSystem_name */
             rc = add_desig(b, *F(C_SYS) || !F(C_SYSNAME) ? F(C_SYS) : F(C_SYSNAME), F(C_CODE),
@@ -827,6 +839,225 @@ static int load_tsv(epsos_catalogue_builder *b, const uint8_t *data, size_t len)
     return rc;
 }
 
+/* --- the Danish LMS fixed-width files -------------------------------------
+ * The Danish Medicines Agency's LMS files (ftp.medicinpriser.dk), as the
+ * Danish NCP loads them: fixed-width records, CRLF, cp850.  Columns count
+ * characters:
+ *   LMS22 (dose forms): code [0,7), Danish text [7,107), A/I flag [107]
+ *   LMS15 (units): type [0] (1 time, 3 strength, 4 package), code [1,4),
+ *                  short text [4,14), text [14,64)
+ * Each record is a concept of the national code system with its Danish
+ * text as display and as a "da" designation.  LMS22 is named by its OID
+ * 2.16.17.710.802.1000.990.1.20.22; LMS15 has none: its systems are named
+ * "LMS15 package unit (type 4)" etc., the names the mapping TSV uses. */
+#define LMS22_OID "2.16.17.710.802.1000.990.1.20.22"
+
+/* Copies code points [from, to) of a UTF-8 line into buf, trailing spaces
+ * trimmed; false if the line is shorter than from. */
+static bool cp_field(const char *line, size_t from, size_t to, char *buf, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)line;
+    size_t cp = 0, o = 0;
+    for (; *p && cp < to; cp++) {
+        size_t n = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+        if (cp >= from) {
+            if (o + n >= cap)
+                return false;
+            memcpy(buf + o, p, n);
+            o += n;
+        }
+        for (size_t i = 0; i < n && *p; i++)
+            p++;
+    }
+    if (cp < from)
+        return false;
+    while (o && buf[o - 1] == ' ')
+        o--;
+    buf[o] = '\0';
+    return true;
+}
+
+enum { LMS_NONE, LMS_22, LMS_15 };
+
+/* Is every line of the text (UTF-8, or bytes of a single-byte charset:
+ * one byte = one character) an LMS22 or an LMS15 record? */
+static int lms_kind(const char *t, size_t len, bool bytes)
+{
+    int kind = LMS_NONE;
+    size_t lines = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(t + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - t) : len, l = e - i;
+        if (l && t[i + l - 1] == '\r')
+            l--;
+        if (l) {
+            size_t n = 0;
+            if (bytes)
+                n = l;
+            else
+                for (size_t k = 0; k < l; k++)
+                    n += ((unsigned char)t[i + k] & 0xc0) != 0x80;
+            int k;
+            if (n == 108 && (t[i + l - 1] == 'A' || t[i + l - 1] == 'I') && t[i] != ' ')
+                k = LMS_22;
+            else if (n >= 14 && n <= 66 && t[i] >= '0' && t[i] <= '9' && t[i + 1] != ' ')
+                k = LMS_15;
+            else
+                return LMS_NONE;
+            if (kind && k != kind)
+                return LMS_NONE;
+            kind = k;
+            lines++;
+        }
+        i = e + 1;
+    }
+    return lines ? kind : LMS_NONE;
+}
+
+static int load_lms(epsos_catalogue_builder *b, const char *text, int kind)
+{
+    int rc = EPSOS_OK;
+    int32_t line = 0;
+    char rec_[1024], code[64], disp[512], type[8];
+    for (const char *p = text; *p && !rc;) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        line++;
+        if (l >= sizeof rec_)
+            return epsos__err_at(b->ctx, EPSOS_EVALUE, line, NULL, "%s line %d: record too long",
+                                 b->name, (int)line);
+        memcpy(rec_, p, l);
+        rec_[l] = '\0';
+        p = nl ? nl + 1 : p + l;      /* before the \r is stripped (a last record
+                                         ending in \r looped forever: fuzzing) */
+        if (l && rec_[l - 1] == '\r')
+            rec_[--l] = '\0';
+        if (!l)
+            continue;
+        if (kind == LMS_22) {
+            if (!cp_field(rec_, 0, 7, code, sizeof code) || !cp_field(rec_, 7, 107, disp, sizeof disp))
+                return epsos__err_at(b->ctx, EPSOS_EVALUE, line, NULL,
+                                     "%s line %d: not an LMS22 record", b->name, (int)line);
+            if ((rc = add_concept(b, LMS22_OID, code, disp, line)) == EPSOS_OK)
+                rc = add_desig(b, LMS22_OID, code, "da", disp, line);
+        } else {
+            if (!cp_field(rec_, 0, 1, type, sizeof type) || !cp_field(rec_, 1, 4, code, sizeof code) ||
+                !cp_field(rec_, 14, 64, disp, sizeof disp))
+                return epsos__err_at(b->ctx, EPSOS_EVALUE, line, NULL,
+                                     "%s line %d: not an LMS15 record", b->name, (int)line);
+            if (!*disp)
+                cp_field(rec_, 4, 14, disp, sizeof disp);   /* no long text: the short one */
+            char sys[64];
+            snprintf(sys, sizeof sys, "LMS15 %s unit (type %s)",
+                     !strcmp(type, "1") ? "time" : !strcmp(type, "3") ? "substance"
+                     : !strcmp(type, "4") ? "package" : "other", type);
+            if ((rc = add_concept(b, sys, code, disp, line)) == EPSOS_OK && *disp)
+                rc = add_desig(b, sys, code, "da", disp, line);
+        }
+    }
+    return rc;
+}
+
+/* text in charset -> UTF-8 (ICU converter; allocated, NUL-terminated) */
+static int decode(epsos_catalogue_builder *b, const uint8_t *data, size_t len,
+                  const char *charset, char **out, size_t *out_len)
+{
+    *out = NULL;
+    if (len > (size_t)INT32_MAX / 4)
+        return epsos__err(b->ctx, EPSOS_ELIMIT, "%s: too large to convert", b->name);
+    UErrorCode st = U_ZERO_ERROR;
+    UConverter *from = ucnv_open(charset, &st);
+    if (U_FAILURE(st))
+        return epsos__err(b->ctx, EPSOS_EVALUE, "%s: unknown character set \"%s\"", b->name,
+                          charset);
+    /* a byte the charset cannot map is an error, not a silent U+FFFD */
+    ucnv_setToUCallBack(from, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+    int32_t cap = (int32_t)len * 3 + 1;
+    char *u8 = epsos__malloc((size_t)cap + 1);
+    UConverter *to = u8 ? ucnv_open("UTF-8", &st) : NULL;
+    int32_t n = 0;
+    if (u8 && to && U_SUCCESS(st)) {
+        char *t = u8;
+        const char *src = (const char *)data;
+        ucnv_convertEx(to, from, &t, u8 + cap, &src, src + len, NULL, NULL, NULL, NULL, true,
+                       true, &st);
+        n = (int32_t)(t - u8);
+    }
+    ucnv_close(to);
+    ucnv_close(from);
+    if (!u8)
+        return oom(b);
+    if (U_FAILURE(st)) {
+        epsos__free(u8);
+        return epsos__err(b->ctx, EPSOS_EVALUE, "%s: not valid %s text (%s)", b->name, charset,
+                          u_errorName(st));
+    }
+    u8[n] = '\0';
+    if (memchr(u8, 0, (size_t)n) || !epsos__term_utf8(u8, (size_t)n)) {
+        epsos__free(u8);
+        return epsos__err(b->ctx, EPSOS_EVALUE, "%s: NUL in the text", b->name);
+    }
+    *out = u8;
+    *out_len = (size_t)n;
+    return EPSOS_OK;
+}
+
+/* A text source (not XML): its encoding, then LMS or TSV. */
+static int load_text(epsos_catalogue_builder *b, const uint8_t *data, size_t len)
+{
+    const char *charset = b->charset[0] ? b->charset : NULL;
+    bool utf8 = epsos__term_utf8((const char *)data, len);
+    if (!charset && !utf8 && lms_kind((const char *)data, len, true) != LMS_NONE)
+        charset = "ibm-850";        /* what LMS files are written in */
+    if (!charset || (utf8 && !strcmp(charset, "UTF-8"))) {
+        int k = utf8 ? lms_kind((const char *)data, len, false) : LMS_NONE;
+        if (k == LMS_NONE)
+            return load_tsv(b, data, len);
+        char *t = epsos__malloc(len + 1);
+        if (!t)
+            return oom(b);
+        memcpy(t, data, len);
+        t[len] = '\0';
+        int rc = load_lms(b, t, k);
+        epsos__free(t);
+        return rc;
+    }
+    char *t = NULL;
+    size_t n = 0;
+    int rc = decode(b, data, len, charset, &t, &n);
+    if (rc)
+        return rc;
+    int k = lms_kind(t, n, false);
+    rc = k != LMS_NONE ? load_lms(b, t, k) : load_tsv(b, (const uint8_t *)t, n);
+    epsos__free(t);
+    return rc;
+}
+
+EPSOS_API int epsos_catalogue_builder_set_encoding(epsos_catalogue_builder *b,
+                                                   const char *charset)
+{
+    if (!b)
+        return EPSOS_EINVAL;
+    epsos__ctx_reset(b->ctx);
+    if (!charset || !*charset || !strcmp(charset, "auto")) {
+        b->charset[0] = '\0';
+        return EPSOS_OK;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    UConverter *c = strlen(charset) < sizeof b->charset ? ucnv_open(charset, &st) : NULL;
+    if (!c || U_FAILURE(st)) {
+        ucnv_close(c);
+        return epsos__err(b->ctx, EPSOS_EVALUE,
+                          "character set \"%s\": not known to ICU (e.g. cp850, ISO-8859-1, "
+                          "windows-1252, UTF-8)", charset);
+    }
+    const char *canon = ucnv_getName(c, &st);
+    snprintf(b->charset, sizeof b->charset, "%s",
+             U_SUCCESS(st) && canon && !strcmp(canon, "UTF-8") ? "UTF-8" : charset);
+    ucnv_close(c);
+    return EPSOS_OK;
+}
+
 EPSOS_API int epsos_catalogue_builder_add(epsos_catalogue_builder *b, const uint8_t *data,
                                           size_t len, const char *name)
 {
@@ -844,7 +1075,7 @@ EPSOS_API int epsos_catalogue_builder_add(epsos_catalogue_builder *b, const uint
      * state of before? No: the caller must discard the builder. */
     if (i < len && data[i] == '<')
         return load_xml(b, data, len);
-    return load_tsv(b, data + i, len - i);
+    return load_text(b, data + i, len - i);
 }
 
 EPSOS_API int epsos_catalogue_builder_add_file(epsos_catalogue_builder *b, const char *path)

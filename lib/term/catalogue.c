@@ -490,6 +490,55 @@ EPSOS_API int epsos_catalogue_designation(const char **display, const char **lan
     return EPSOS_OK;
 }
 
+/* One pass of the search: members' displays, then the designations (any
+ * language) of members; keys compared folded (loose == false) or folded
+ * and without combining marks (loose == true). */
+static int search_pass(const char **system, const char **code, const epsos_catalogue *cat,
+                       const char *vs_oid, uint32_t first, uint32_t n, const char *key,
+                       bool loose)
+{
+    for (uint32_t i = first; i < first + n; i++) {
+        const char *mk = str(cat, rec(cat, EPCAT_S_MEMBERS, i, EPCAT_MEMBER_W, 5));
+        bool hit;
+        if (loose) {
+            char *l = epsos__term_loose(mk);
+            if (!l)
+                return EPSOS_ENOMEM;
+            hit = strcmp(l, key) == 0;
+            epsos__free(l);
+        } else {
+            hit = strcmp(mk, key) == 0;
+        }
+        if (hit) {
+            if (system) *system = str(cat, rec(cat, EPCAT_S_MEMBERS, i, EPCAT_MEMBER_W, 2));
+            if (code) *code = str(cat, rec(cat, EPCAT_S_MEMBERS, i, EPCAT_MEMBER_W, 3));
+            return EPSOS_OK;
+        }
+    }
+    /* designations: sorted by system, code, language; the member check
+     * comes after the (cheaper) text check */
+    const sect *ds = &cat->s[EPCAT_S_DESIGS];
+    for (uint32_t i = 0; i < ds->count; i++) {
+        char *f = epsos__term_fold(str(cat, rec(cat, EPCAT_S_DESIGS, i, EPCAT_DESIG_W, 4)));
+        if (!f)
+            return EPSOS_ENOMEM;
+        char *l = loose ? epsos__term_loose(f) : NULL;
+        bool hit = loose ? l && strcmp(l, key) == 0 : strcmp(f, key) == 0;
+        epsos__free(f);
+        epsos__free(l);
+        if (!hit)
+            continue;
+        const char *s = str(cat, rec(cat, EPCAT_S_DESIGS, i, EPCAT_DESIG_W, 1)),
+                   *c = str(cat, rec(cat, EPCAT_S_DESIGS, i, EPCAT_DESIG_W, 2));
+        if (epsos_catalogue_contains(cat, vs_oid, s, c) == 1) {
+            if (system) *system = s;
+            if (code) *code = c;
+            return EPSOS_OK;
+        }
+    }
+    return EPSOS_ENOTFOUND;
+}
+
 EPSOS_API int epsos_catalogue_search(const char **system, const char **code,
                                      const epsos_catalogue *cat, const char *vs_oid,
                                      const char *text)
@@ -508,14 +557,43 @@ EPSOS_API int epsos_catalogue_search(const char **system, const char **code,
         return EPSOS_ENOMEM;
     uint32_t first = rec(cat, EPCAT_S_VALUESETS, (uint32_t)v, EPCAT_VS_W, 3),
              n = rec(cat, EPCAT_S_VALUESETS, (uint32_t)v, EPCAT_VS_W, 4);
-    int rc = EPSOS_ENOTFOUND;
-    for (uint32_t i = first; i < first + n; i++)
-        if (!strcmp(str(cat, rec(cat, EPCAT_S_MEMBERS, i, EPCAT_MEMBER_W, 5)), key)) {
-            if (system) *system = str(cat, rec(cat, EPCAT_S_MEMBERS, i, EPCAT_MEMBER_W, 2));
-            if (code) *code = str(cat, rec(cat, EPCAT_S_MEMBERS, i, EPCAT_MEMBER_W, 3));
-            rc = EPSOS_OK;
-            break;
-        }
+    /* case-insensitive first (accents count: "Côte" is not "Cote"), then
+     * case- and accent-insensitive */
+    int rc = search_pass(system, code, cat, vs_oid, first, n, key, false);
+    if (rc == EPSOS_ENOTFOUND) {
+        char *lk = epsos__term_loose(key);
+        rc = lk ? search_pass(system, code, cat, vs_oid, first, n, lk, true) : EPSOS_ENOMEM;
+        epsos__free(lk);
+    }
     epsos__free(key);
     return rc;
+}
+
+/* National units: a PQ @unit carries no code system, so a national unit
+ * code is looked up among the mappings of every source system.  Linear
+ * (run only for a unit that is not valid as it is).  Returns the number of
+ * distinct targets found (0, 1, or 2 meaning "several"); with one, *tcode
+ * and *ssys (the national system that matched) are set. */
+int epsos__term_unit_map(const epsos_catalogue *cat, const char *unit, const char *vs,
+                         const char **tcode, const char **ssys)
+{
+    *tcode = NULL;
+    *ssys = NULL;
+    int n = 0;
+    for (uint32_t i = 0; i < cat->s[EPCAT_S_MAPS].count; i++) {
+        if (strcmp(str(cat, rec(cat, EPCAT_S_MAPS, i, EPCAT_MAP_W, 2)), unit) != 0)
+            continue;
+        const char *mvs = str(cat, rec(cat, EPCAT_S_MAPS, i, EPCAT_MAP_W, 4)),
+                   *msys = str(cat, rec(cat, EPCAT_S_MAPS, i, EPCAT_MAP_W, 5)),
+                   *mc = str(cat, rec(cat, EPCAT_S_MAPS, i, EPCAT_MAP_W, 6));
+        if (strcmp(mvs, vs) != 0 && strcmp(msys, "2.16.840.1.113883.6.8") != 0)
+            continue;   /* neither into the unit value set nor to UCUM */
+        if (*tcode && strcmp(*tcode, mc) == 0)
+            continue;
+        if (++n > 1)
+            return 2;
+        *tcode = mc;
+        *ssys = str(cat, rec(cat, EPCAT_S_MAPS, i, EPCAT_MAP_W, 1));
+    }
+    return n;
 }

@@ -43,12 +43,20 @@ uint32_t epsos__term_hash(const char *const *parts, size_t n);
 
 /* NFC + ICU case folding + white space collapsed; allocated, NULL on error. */
 char *epsos__term_fold(const char *text);
+/* epsos__term_fold output without combining marks (accent-insensitive);
+ * allocated, NULL on error. */
+char *epsos__term_loose(const char *folded);
 /* NFC; allocated, NULL on error. */
 char *epsos__term_nfc(const char *text);
 /* Canonical BCP 47 tag (ICU) into buf; false if not a tag. */
 bool epsos__term_lang(const char *tag, char *buf, size_t len);
 int epsos__term_sha256(epsos_ctx *ctx, const uint8_t *p, size_t n, uint8_t md[32]);
 epsos_ctx *epsos__term_builder_ctx(epsos_catalogue_builder *b);
+
+/* National unit code -> UCUM through the mappings of any source system:
+ * the number of distinct targets (0, 1, 2 = several); catalogue.c. */
+int epsos__term_unit_map(const epsos_catalogue *cat, const char *unit, const char *vs,
+                         const char **tcode, const char **ssys);
 
 /* Valid UTF-8 of len bytes, no NUL. */
 bool epsos__term_utf8(const char *s, size_t len);

@@ -13,6 +13,14 @@
  *    Older translations stay where they are (flattened: the new translation
  *    is appended after them as a sibling, never nested), so the element keeps
  *    the CD content model the eHDSI Schematron checks.
+ *  - the eHDSI Schematron (DTr1 CD, dtr1-19 [RIM-002]) wants the
+ *    (code, codeSystem) of an element's translations distinct, nested or
+ *    not: a translation is never added when one with the same code and code
+ *    system is already there (translating again, or a document OpenNCP
+ *    translated before, keeps its first same-code translation: the display
+ *    replaced then is an intermediate one, which the catalogue gives again).
+ *  - an EIVL_TS <event> may not carry @displayName (dtr1-7-EIVL_TS): its
+ *    code is checked and transcoded, never given a display.
  */
 #include "config.h"
 #include <stdio.h>
@@ -114,16 +122,17 @@ typedef struct {
 } visit;
 
 static void field_xpath(char *buf, size_t len, const epsos_item *item, const epsos__row *row,
-                        size_t index);
+                        size_t index, const char *anchor);
 
 static void add_finding_at(visit *v, int32_t code, const char *xpath, const char *vs,
                            bool required, const char *msg);
 
 /* The XPath is computed only for a finding: it costs more than the lookups. */
-#define add_finding(v, code, xp_unused, vs, required, msg)                                  \
+/* anchor: the value the finding is about (unused: the XPath is exact). */
+#define add_finding(v, code, anchor, vs, required, msg)                                     \
     do {                                                                                   \
-        char xpbuf_[600];                                                                  \
-        field_xpath(xpbuf_, sizeof xpbuf_, item, row, idx);                                \
+        char xpbuf_[EPSOS_ERRLOC_MAX];                                                     \
+        field_xpath(xpbuf_, sizeof xpbuf_, item, row, idx, anchor);                        \
         add_finding_at(v, code, xpbuf_, vs, required, msg);                                \
     } while (0)
 
@@ -159,11 +168,65 @@ static void add_finding_at(visit *v, int32_t code, const char *xpath, const char
     r->n++;
 }
 
-/* XPath of a field occurrence: the item's path + the row's path, stripped
- * of builder decorations, with [i] for occurrences after the first. */
-static void field_xpath(char *buf, size_t len, const epsos_item *item, const epsos__row *row,
-                        size_t index)
+/* Occurrence `want` of a row below an item's element, as the model's reader
+ * finds it (lib/model/item.c: the primary path's matches in document order,
+ * then the alternate path's; the step predicates apply). */
+typedef struct { size_t want, seen; const xmlNode *found; } occ_walk;
+
+static bool occ_visit(const epsos__path *path, const xmlNode *n, unsigned i, occ_walk *w)
 {
+    const epsos__step *st = &path->steps[i];
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (!epsos__is_el(c, st->ns, st->local) || !epsos__step_preds_ok(st, c))
+            continue;
+        if (i + 1 < path->nsteps) {
+            if (occ_visit(path, c, i + 1, w))
+                return true;
+            continue;
+        }
+        if (path->attr[0] && !xmlHasNsProp(c, (const xmlChar *)path->attr, NULL))
+            continue;
+        if (w->seen++ == w->want) {
+            w->found = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+static const xmlNode *occ_node(const epsos__row *row, const xmlNode *node, size_t index)
+{
+    occ_walk w = { index, 0, NULL };
+    for (unsigned p = 0; p < row->npaths && !w.found; p++) {
+        const epsos__path *path = &row->p[p];
+        if (path->nsteps == 0) {
+            if (xmlHasNsProp(node, (const xmlChar *)path->attr, NULL) && w.seen++ == w.want)
+                w.found = node;
+        } else {
+            occ_visit(path, node, 0, &w);
+        }
+    }
+    return w.found;
+}
+
+/* XPath of a field occurrence.  Exact (the form epsos_ctx_errloc uses, one
+ * position per step among same-named siblings, then /@attr for an attribute
+ * field or the @unit of a quantity) from the occurrence's element; else
+ * (never expected) the item's path + the row's path, stripped of builder
+ * decorations, with [i] for occurrences after the first. */
+static void field_xpath(char *buf, size_t len, const epsos_item *item, const epsos__row *row,
+                        size_t index, const char *anchor)
+{
+    (void)anchor;
+    const xmlNode *own = item->node ? occ_node(row, item->node, index) : NULL;
+    if (own) {
+        epsos__node_path(own, buf, len);
+        size_t o = strlen(buf);
+        const char *at = row->src->type == EPSOS_T_PQ ? "unit" : row->p[0].attr;
+        if (at[0] && o + strlen(at) + 3 < len)
+            snprintf(buf + o, len - o, "/@%s", at);
+        return;
+    }
     const char *ip = epsos_item_path(item);
     int w = snprintf(buf, len, "%s/", ip ? ip : "");
     size_t o = w < 0 ? 0 : (size_t)w;
@@ -201,6 +264,45 @@ static int required(const epsos__row *row)
     return row->src->min >= 1;
 }
 
+/* The element of the row is an EIVL_TS <event> (no @displayName allowed). */
+static bool no_display(const epsos__row *row)
+{
+    const epsos__path *p = &row->p[0];
+    return p->nsteps > 0 && !p->attr[0] && strcmp(p->steps[p->nsteps - 1].local, "event") == 0;
+}
+
+static bool is_oid_text(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    bool digit = false;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digit = true;
+        else if (*s == '.' && digit)
+            digit = false;
+        else
+            return false;
+    }
+    return digit;
+}
+
+/* Has occurrence idx of the field a translation with (code, system)? */
+static bool has_translation(epsos_item *item, int32_t field, size_t idx, const char *code,
+                            const char *sys)
+{
+    size_t n = 0;
+    if (epsos_item_translation_count(item, field, idx, &n) != EPSOS_OK)
+        return false;
+    for (size_t t = 0; t < n; t++) {
+        const char *c = NULL, *s = NULL;
+        if (epsos_item_get_translation(item, field, idx, t, &c, &s, NULL) == EPSOS_OK && c &&
+            s && !strcmp(c, code) && !strcmp(s, sys))
+            return true;
+    }
+    return false;
+}
+
 static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t idx)
 {
     const char *vs = row->src->binding;
@@ -215,7 +317,7 @@ static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t i
         if (nf && required(row)) {
             snprintf(msg, sizeof msg, "nullFlavor %s on a required coded element bound to %s",
                      nf, vs);
-            add_finding(v, EPSOS_TERM_NULL_REQUIRED, NULL, vs, true, msg);
+            add_finding(v, EPSOS_TERM_NULL_REQUIRED, nf, vs, true, msg);
         }
         return;
     }
@@ -225,7 +327,7 @@ static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t i
                      ? 0 : EPSOS_ENOTFOUND;
     if (in == EPSOS_ENOTFOUND) {
         snprintf(msg, sizeof msg, "value set %s is not in the catalogue", vs);
-        add_finding(v, EPSOS_TERM_UNKNOWN_VALUE_SET, NULL, vs, false, msg);
+        add_finding(v, EPSOS_TERM_UNKNOWN_VALUE_SET, code, vs, false, msg);
         return;
     }
     if (!v->lang) {
@@ -236,13 +338,13 @@ static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t i
         if (!sys || epsos_catalogue_transcode(&ms, &mc, &md, v->cat, sys, code, vs) != EPSOS_OK) {
             snprintf(msg, sizeof msg, "%s|%s has no mapping into value set %s",
                      sys ? sys : "(no codeSystem)", code, vs);
-            add_finding(v, EPSOS_TERM_NO_MAPPING, NULL, vs, required(row), msg);
+            add_finding(v, EPSOS_TERM_NO_MAPPING, code, vs, required(row), msg);
             return;
         }
         if (epsos_catalogue_contains(v->cat, vs, ms, mc) != 1) {
             snprintf(msg, sizeof msg, "%s|%s maps to %s|%s, which is not in value set %s",
                      sys, code, ms, mc, vs);
-            add_finding(v, EPSOS_TERM_NOT_IN_VALUE_SET, NULL, vs, required(row), msg);
+            add_finding(v, EPSOS_TERM_NOT_IN_VALUE_SET, code, vs, required(row), msg);
             return;
         }
         /* copy the national values before the element changes */
@@ -251,8 +353,9 @@ static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t i
         if (!nc || !ns || (disp && !nd)) {
             v->rc = epsos__err(v->r->ctx, EPSOS_ENOMEM, "out of memory");
         } else {
-            int rc = epsos_item_set_code(item, field, idx, mc, ms, *md ? md : NULL);
-            if (rc == EPSOS_OK)
+            int rc = epsos_item_set_code(item, field, idx, mc, ms,
+                                         *md && !no_display(row) ? md : NULL);
+            if (rc == EPSOS_OK && !has_translation(item, field, idx, nc, ns))
                 rc = epsos_item_add_translation(item, field, idx, nc, ns, nd);
             if (rc == EPSOS_OK)
                 v->r->stat[EPSOS_TERM_STAT_TRANSCODED]++;
@@ -266,13 +369,15 @@ static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t i
     if (in != 1) {
         snprintf(msg, sizeof msg, "%s|%s is not in value set %s", sys ? sys : "(no codeSystem)",
                  code, vs);
-        add_finding(v, EPSOS_TERM_NOT_IN_VALUE_SET, NULL, vs, required(row), msg);
+        add_finding(v, EPSOS_TERM_NOT_IN_VALUE_SET, code, vs, required(row), msg);
         return;
     }
+    if (no_display(row))
+        return;   /* member, and no display to translate */
     const char *t = NULL, *tl = NULL;
     if (epsos_catalogue_designation(&t, &tl, v->cat, sys, code, v->lang) != EPSOS_OK) {
         snprintf(msg, sizeof msg, "%s|%s: no concept in the catalogue", sys, code);
-        add_finding(v, EPSOS_TERM_NO_CONCEPT, NULL, vs, false, msg);
+        add_finding(v, EPSOS_TERM_NO_CONCEPT, code, vs, false, msg);
         return;
     }
     char want[96];
@@ -282,7 +387,7 @@ static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t i
     if (strncmp(tl, want, wl) != 0 || (tl[wl] != '\0' && tl[wl] != '-')) {
         snprintf(msg, sizeof msg, "%s|%s: no designation in %s, kept the %s text", sys, code,
                  want, *tl ? tl : "source");
-        add_finding(v, EPSOS_TERM_NO_DESIGNATION, NULL, vs, false, msg);
+        add_finding(v, EPSOS_TERM_NO_DESIGNATION, code, vs, false, msg);
     }
     if (disp) {
         char *a = epsos__term_fold(disp), *b = epsos__term_fold(t);
@@ -299,7 +404,7 @@ static void visit_cd(visit *v, epsos_item *item, const epsos__row *row, size_t i
         v->rc = epsos__err(v->r->ctx, EPSOS_ENOMEM, "out of memory");
     } else {
         int rc = epsos_item_set_attr(item, field, idx, "displayName", t);
-        if (rc == EPSOS_OK && nd)
+        if (rc == EPSOS_OK && nd && !has_translation(item, field, idx, nc, ns))
             rc = epsos_item_add_translation(item, field, idx, nc, ns, nd);
         if (rc == EPSOS_OK)
             v->r->stat[EPSOS_TERM_STAT_TRANSLATED]++;
@@ -320,14 +425,47 @@ static void visit_cs(visit *v, epsos_item *item, const epsos__row *row, size_t i
     int in = epsos_catalogue_contains(v->cat, vs, NULL, code);
     if (in == EPSOS_ENOTFOUND) {
         snprintf(msg, sizeof msg, "value set %s is not in the catalogue", vs);
-        add_finding(v, EPSOS_TERM_UNKNOWN_VALUE_SET, NULL, vs, false, msg);
+        add_finding(v, EPSOS_TERM_UNKNOWN_VALUE_SET, code, vs, false, msg);
     } else if (in != 1) {
         snprintf(msg, sizeof msg, "%s is not in value set %s", code, vs);
-        add_finding(v, EPSOS_TERM_NOT_IN_VALUE_SET, NULL, vs, required(row), msg);
+        add_finding(v, EPSOS_TERM_NOT_IN_VALUE_SET, code, vs, required(row), msg);
     }
 }
 
-/* A quantity bound to a unit value set: its @unit is checked. */
+#define QUANTITY_UNITS "1.3.6.1.4.1.12559.11.10.1.3.1.42.56"   /* eHDSIQuantityUnit */
+
+/* A valid unit of the bound value set: a member (any code system: a PQ
+ * unit has none), or a UCUM annotation {X} whose X is the display of an
+ * eHDSIQuantityUnit (EDQM unit of presentation, 42.56) member, compared
+ * as displays are (NFC, case folding): "{Tablet}", "{ampoule}".  Codes
+ * are never folded: "ML" is not "mL".  1 valid, 0 not, EPSOS_ENOTFOUND
+ * when the catalogue lacks the bound value set. */
+static int unit_ok(const epsos_catalogue *cat, const char *vs, const char *unit)
+{
+    /* UCUM first (a hash probe), then any system (a scan of the members) */
+    int in = epsos_catalogue_contains(cat, vs, "2.16.840.1.113883.6.8", unit);
+    if (in == 0)
+        in = epsos_catalogue_contains(cat, vs, NULL, unit);
+    if (in != 0)
+        return in;
+    size_t n = strlen(unit);
+    if (n > 2 && n < 200 && unit[0] == '{' && unit[n - 1] == '}' &&
+        !memchr(unit + 1, '{', n - 2) && !memchr(unit + 1, '}', n - 2)) {
+        char x[200];
+        memcpy(x, unit + 1, n - 2);
+        x[n - 2] = '\0';
+        if (epsos_catalogue_search(NULL, NULL, cat, QUANTITY_UNITS, x) == EPSOS_OK)
+            return 1;
+    }
+    return 0;
+}
+
+/* A quantity bound to a unit value set (doses, strengths): its @unit is
+ * checked, which OpenNCP never does.  Transcoding also replaces a national
+ * unit (a mapping of any national system whose source code is the unit,
+ * into the unit value set or to UCUM: the Danish LMS15 units) by its UCUM
+ * unit; the national unit is kept as a PQR <translation> (value, code,
+ * codeSystem) when its system is an OID. */
 static void visit_pq(visit *v, epsos_item *item, const epsos__row *row, size_t idx)
 {
     const char *vs = row->src->binding, *val = NULL, *unit = NULL;
@@ -335,14 +473,63 @@ static void visit_pq(visit *v, epsos_item *item, const epsos__row *row, size_t i
     if (epsos_item_get_quantity(item, row->src->field, idx, &val, &unit) != EPSOS_OK || !unit)
         return;
     v->r->stat[EPSOS_TERM_STAT_VISITED]++;
-    int in = epsos_catalogue_contains(v->cat, vs, NULL, unit);
+    int in = unit_ok(v->cat, vs, unit);
     if (in == EPSOS_ENOTFOUND) {
         snprintf(msg, sizeof msg, "value set %s is not in the catalogue", vs);
-        add_finding(v, EPSOS_TERM_UNKNOWN_VALUE_SET, NULL, vs, false, msg);
-    } else if (in != 1) {
-        snprintf(msg, sizeof msg, "@unit \"%s\" is not in value set %s", unit, vs);
-        add_finding(v, EPSOS_TERM_BAD_UNIT, NULL, vs, required(row), msg);
+        add_finding(v, EPSOS_TERM_UNKNOWN_VALUE_SET, unit, vs, false, msg);
+        return;
     }
+    if (in == 1)
+        return;
+    if (v->lang) {
+        snprintf(msg, sizeof msg, "@unit \"%s\" is not in value set %s", unit, vs);
+        add_finding(v, EPSOS_TERM_BAD_UNIT, unit, vs, required(row), msg);
+        return;
+    }
+    const char *to = NULL, *nsys = NULL;
+    int n = epsos__term_unit_map(v->cat, unit, vs, &to, &nsys);
+    if (n != 1) {
+        snprintf(msg, sizeof msg, n ? "@unit \"%s\" is not in value set %s and maps to several "
+                                      "units (ambiguous national unit)"
+                                    : "@unit \"%s\" is not in value set %s and has no mapping",
+                 unit, vs);
+        add_finding(v, EPSOS_TERM_BAD_UNIT, unit, vs, required(row), msg);
+        return;
+    }
+    if (unit_ok(v->cat, vs, to) != 1) {
+        snprintf(msg, sizeof msg, "@unit \"%s\" maps to \"%s\", which is not in value set %s",
+                 unit, to, vs);
+        add_finding(v, EPSOS_TERM_BAD_UNIT, unit, vs, required(row), msg);
+        return;
+    }
+    char *nat = epsos__strdup(unit), *nv = val ? epsos__strdup(val) : NULL;
+    if (!nat || (val && !nv)) {
+        epsos__free(nat);
+        epsos__free(nv);
+        v->rc = epsos__err(v->r->ctx, EPSOS_ENOMEM, "out of memory");
+        return;
+    }
+    int rc = epsos_item_set_attr(item, row->src->field, idx, "unit", to);
+    xmlNode *el = rc == EPSOS_OK && item->node ? (xmlNode *)occ_node(row, item->node, idx) : NULL;
+    if (el && is_oid_text(nsys)) {
+        /* <translation value=".." code="national" codeSystem="OID"/> (PQR) */
+        xmlNode *t = epsos__new_element(el->doc, el->ns, "translation");
+        if (!t || !xmlAddChild(el, t)) {
+            xmlFreeNode(t);
+            rc = epsos__err(v->r->ctx, EPSOS_ENOMEM, "out of memory");
+        } else if ((nv && !xmlSetProp(t, (const xmlChar *)"value", (const xmlChar *)nv)) ||
+                   !xmlSetProp(t, (const xmlChar *)"code", (const xmlChar *)nat) ||
+                   !xmlSetProp(t, (const xmlChar *)"codeSystem", (const xmlChar *)nsys)) {
+            rc = epsos__err(v->r->ctx, EPSOS_ENOMEM, "out of memory");
+        }
+        epsos__doc_touch(item->doc);
+    }
+    if (rc == EPSOS_OK)
+        v->r->stat[EPSOS_TERM_STAT_TRANSCODED]++;
+    else
+        v->rc = rc;
+    epsos__free(nat);
+    epsos__free(nv);
 }
 
 static void visit_item(visit *v, epsos_item *item, unsigned depth)

@@ -11,6 +11,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/uloc.h>
 #include <unicode/uchar.h>
+#include <unicode/utf16.h>
 #include "term.h"
 
 uint32_t epsos__term_hash(const char *const *parts, size_t n)
@@ -205,4 +206,54 @@ bool epsos__term_lang(const char *tag, char *buf, size_t len)
         return false;
     buf[w] = '\0';
     return strcmp(buf, "und") != 0;
+}
+
+/* The accent-insensitive form of a folded key (epsos__term_fold output):
+ * canonical decomposition, combining marks (general category Mn) removed,
+ * recomposed: "pénicilline" -> "penicilline", "ženské" -> "zenske".
+ * Letters that are not base + mark stay (ø, æ, ł, ß folded to ss).
+ * Allocated, NULL on error. */
+char *epsos__term_loose(const char *folded)
+{
+    int32_t ulen = 0;
+    UChar *u = to_u16(folded, &ulen);
+    if (!u)
+        return NULL;
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+    if (U_FAILURE(st)) {
+        epsos__free(u);
+        return NULL;
+    }
+    int32_t cap = ulen * 4 + 16;
+    UChar *d = epsos__malloc((size_t)cap * sizeof *d);
+    if (!d) {
+        epsos__free(u);
+        return NULL;
+    }
+    int32_t n = unorm2_normalize(nfd, u, ulen, d, cap, &st);
+    epsos__free(u);
+    if (U_FAILURE(st)) {
+        epsos__free(d);
+        return NULL;
+    }
+    int32_t o = 0;
+    for (int32_t i = 0; i < n; ) {
+        UChar32 c;
+        int32_t at = i;
+        U16_NEXT(d, i, n, c);
+        if (u_charType(c) == U_NON_SPACING_MARK)
+            continue;
+        while (at < i)
+            d[o++] = d[at++];
+    }
+    /* recompose what is left (NFC), back to UTF-8 */
+    st = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+    UChar *c = U_SUCCESS(st) ? epsos__malloc(((size_t)o + 1) * sizeof *c) : NULL;
+    int32_t cn = c ? unorm2_normalize(nfc, d, o, c, o + 1, &st) : 0;
+    char *r = c && U_SUCCESS(st) ? to_u8(c, cn) : NULL;
+    epsos__free(c);
+    epsos__free(d);
+    return r;
 }

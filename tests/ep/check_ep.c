@@ -1,6 +1,9 @@
 /*
  * libepsos - ePrescription and eDispensation: build one of each through the
- * item API (every frequency flavour the table covers, a substitution case),
+ * item API (every frequency flavour the table covers: TS, PIVL_TS with phase
+ * and institutionSpecified, EIVL_TS, SXPR_TS; a multi-part kit with nested
+ * packaging, classifications, manufacturer and prescriber; a substitution
+ * case; an eP level 1),
  * validate against the CDA XSD with the pharm extension and the official
  * eHDSI Schematron (shared/tools/schematron/ehdsi-validate --kind ep|ed),
  * then read every value back from the saved files.
@@ -198,6 +201,9 @@ static void expect_text(epsos_item *it, int32_t f, const char *text)
     ck_assert_str_eq(t, text);
 }
 
+static epsos_item *dispense_of(epsos_doc *ed);
+static void fill_ed_header(epsos_doc *doc);
+
 static void check_product(epsos_item *p, const char *name)
 {
     epsos_item *ing;
@@ -333,6 +339,357 @@ START_TEST(test_build_ep_ed)
 }
 END_TEST
 
+/* ---- the rest of the product model and of the frequency flavours ---------- */
+
+/* A kit: powder and solvent for solution for injection, two parts, each in
+ * its own vial; the kit's packaging nested three levels deep (1 kit in a
+ * box, 10 boxes in a carton box); a GEN classification and the
+ * manufacturer. */
+static void fill_kit(epsos_item *p)
+{
+    epsos_item *pk, *pk2, *part, *ing, *m, *ad;
+    OK(epsos_item_set_code(p, EPSOS_F_PRODUCT_CODE, 0, "KIT-77", "2.999.78.1000", "Examplemycin kit"));
+    OK(epsos_item_set_text(p, EPSOS_F_PRODUCT_NAME, 0, "Examplemycin kit 1 g"));
+    OK(epsos_item_set_code(p, EPSOS_F_DOSE_FORM, 0, "11207000", EDQM,
+                           "Powder and solvent for solution for injection"));
+    OK(epsos_item_set_quantity(p, EPSOS_F_PACKAGE_QUANTITY, 0, "1", "1"));
+    OK(epsos_item_set_code(p, EPSOS_F_PACKAGE_CODE, 0, "PCK-1", "2.999.78.1001", "Kit tray"));
+    OK(epsos_item_set_text(p, EPSOS_F_PACKAGE_NAME, 0, "kit tray"));
+    OK(epsos_item_set_code(p, EPSOS_F_PACKAGE_FORM, 0, "30009000", EDQM, "Box"));
+    OK(epsos_item_add_child(&pk, p, EPSOS_F_OUTER_PACKAGE));
+    OK(epsos_item_set_quantity(pk, EPSOS_F_PACKAGE_QUANTITY, 0, "5", "1"));
+    OK(epsos_item_set_code(pk, EPSOS_F_PACKAGE_CODE, 0, "PCK-5", "2.999.78.1001", "Box of 5 kits"));
+    OK(epsos_item_set_code(pk, EPSOS_F_PACKAGE_FORM, 0, "30009000", EDQM, "Box"));
+    OK(epsos_item_add_child(&pk2, pk, EPSOS_F_OUTER_PACKAGE));
+    OK(epsos_item_set_quantity(pk2, EPSOS_F_PACKAGE_QUANTITY, 0, "10", "1"));
+    OK(epsos_item_set_text(pk2, EPSOS_F_PACKAGE_NAME, 0, "hospital carton"));
+    OK(epsos_item_set_code(pk2, EPSOS_F_PACKAGE_FORM, 0, "30009000", EDQM, "Box"));
+    OK(epsos_item_set_code(p, EPSOS_F_ATC, 0, "J01DD04", ATC, "ceftriaxone"));
+    OK(epsos_item_set_code(p, EPSOS_F_CLASSIFICATION, 0, "PHPID-1", "2.999.78.1002", "ceftriaxone 1 g"));
+    OK(epsos_item_set_code(p, EPSOS_F_CLASSIFICATION, 1, "NAT-9", "2.999.78.1003", "Cephalosporins"));
+    /* part 1: the powder */
+    OK(epsos_item_add_child(&part, p, EPSOS_F_PART));
+    OK(epsos_item_set_quantity(part, EPSOS_F_QUANTITY, 0, "1", "1"));
+    OK(epsos_item_set_text(part, EPSOS_F_PRODUCT_NAME, 0, "Examplemycin powder 1 g"));
+    OK(epsos_item_set_code(part, EPSOS_F_DOSE_FORM, 0, "11205000", EDQM,
+                           "Powder for solution for injection"));
+    OK(epsos_item_set_quantity(part, EPSOS_F_PACKAGE_QUANTITY, 0, "1", "1"));
+    OK(epsos_item_set_code(part, EPSOS_F_PACKAGE_FORM, 0, "30069000", EDQM, "Vial"));
+    OK(epsos_item_add_child(&ing, part, EPSOS_F_INGREDIENT));
+    OK(epsos_item_set_quantity(ing, EPSOS_F_STRENGTH_NUMERATOR, 0, "1", "g"));
+    OK(epsos_item_set_quantity(ing, EPSOS_F_STRENGTH_DENOMINATOR, 0, "1", "1"));
+    OK(epsos_item_set_code(ing, EPSOS_F_SUBSTANCE, 0, "J01DD04", ATC, "ceftriaxone"));
+    /* part 2: the solvent */
+    OK(epsos_item_add_child(&part, p, EPSOS_F_PART));
+    OK(epsos_item_set_quantity(part, EPSOS_F_QUANTITY, 0, "10", "mL"));
+    OK(epsos_item_set_text(part, EPSOS_F_PRODUCT_NAME, 0, "Water for injections"));
+    OK(epsos_item_set_code(part, EPSOS_F_DOSE_FORM, 0, "11216000", EDQM,
+                           "Solvent for parenteral use"));
+    OK(epsos_item_set_quantity(part, EPSOS_F_PACKAGE_QUANTITY, 0, "10", "mL"));
+    OK(epsos_item_set_code(part, EPSOS_F_PACKAGE_FORM, 0, "30001000", EDQM, "Ampoule"));
+    OK(epsos_item_add_child(&m, p, EPSOS_F_MANUFACTURER));
+    OK(epsos_item_set_id(m, EPSOS_F_ID, 0, "2.999.78.1004", "MAH-3"));
+    OK(epsos_item_set_text(m, EPSOS_F_ORGANIZATION_NAME, 0, "Example Pharma GmbH"));
+    OK(epsos_item_add_child(&ad, m, EPSOS_F_ADDRESS));
+    OK(epsos_item_set_text(ad, EPSOS_F_COUNTRY, 0, "AT"));
+}
+
+static void check_kit(epsos_item *p)
+{
+    epsos_item *pk, *pk2, *part, *ing, *m;
+    size_t n = 9;
+    expect_text(p, EPSOS_F_PRODUCT_NAME, "Examplemycin kit 1 g");
+    expect_code(p, EPSOS_F_DOSE_FORM, "11207000", EDQM);
+    expect_q(p, EPSOS_F_PACKAGE_QUANTITY, "1", "1");
+    expect_code(p, EPSOS_F_PACKAGE_CODE, "PCK-1", "2.999.78.1001");
+    expect_text(p, EPSOS_F_PACKAGE_NAME, "kit tray");
+    OK(epsos_item_child(&pk, p, EPSOS_F_OUTER_PACKAGE, 0));
+    ck_assert_int_eq(epsos_item_kind(pk), EPSOS_KIND_PACKAGE);
+    expect_q(pk, EPSOS_F_PACKAGE_QUANTITY, "5", "1");
+    expect_code(pk, EPSOS_F_PACKAGE_CODE, "PCK-5", "2.999.78.1001");
+    expect_code(pk, EPSOS_F_PACKAGE_FORM, "30009000", EDQM);
+    OK(epsos_item_child(&pk2, pk, EPSOS_F_OUTER_PACKAGE, 0));
+    expect_q(pk2, EPSOS_F_PACKAGE_QUANTITY, "10", "1");
+    expect_text(pk2, EPSOS_F_PACKAGE_NAME, "hospital carton");
+    OK(epsos_item_count(pk2, EPSOS_F_OUTER_PACKAGE, &n));
+    ck_assert_uint_eq(n, 0);
+    expect_code(p, EPSOS_F_ATC, "J01DD04", ATC);
+    OK(epsos_item_count(p, EPSOS_F_CLASSIFICATION, &n));
+    ck_assert_uint_eq(n, 2);
+    const char *c = NULL, *cs = NULL;
+    OK(epsos_item_get_code(p, EPSOS_F_CLASSIFICATION, 1, &c, &cs, NULL));
+    ck_assert_str_eq(c, "NAT-9");
+    ck_assert_str_eq(cs, "2.999.78.1003");
+    OK(epsos_item_count(p, EPSOS_F_PART, &n));
+    ck_assert_uint_eq(n, 2);
+    OK(epsos_item_child(&part, p, EPSOS_F_PART, 0));
+    ck_assert_int_eq(epsos_item_kind(part), EPSOS_KIND_PART);
+    expect_q(part, EPSOS_F_QUANTITY, "1", "1");
+    expect_text(part, EPSOS_F_PRODUCT_NAME, "Examplemycin powder 1 g");
+    expect_code(part, EPSOS_F_PACKAGE_FORM, "30069000", EDQM);
+    OK(epsos_item_child(&ing, part, EPSOS_F_INGREDIENT, 0));
+    expect_q(ing, EPSOS_F_STRENGTH_NUMERATOR, "1", "g");
+    expect_code(ing, EPSOS_F_SUBSTANCE, "J01DD04", ATC);
+    OK(epsos_item_child(&part, p, EPSOS_F_PART, 1));
+    expect_q(part, EPSOS_F_QUANTITY, "10", "mL");
+    expect_code(part, EPSOS_F_DOSE_FORM, "11216000", EDQM);
+    expect_code(part, EPSOS_F_PACKAGE_FORM, "30001000", EDQM);
+    OK(epsos_item_count(part, EPSOS_F_INGREDIENT, &n));
+    ck_assert_uint_eq(n, 0);
+    /* the kit's own ingredients: none (they are the parts') */
+    OK(epsos_item_count(p, EPSOS_F_INGREDIENT, &n));
+    ck_assert_uint_eq(n, 0);
+    OK(epsos_item_child(&m, p, EPSOS_F_MANUFACTURER, 0));
+    ck_assert_int_eq(epsos_item_kind(m), EPSOS_KIND_MANUFACTURER);
+    expect_text(m, EPSOS_F_ORGANIZATION_NAME, "Example Pharma GmbH");
+}
+
+/* The prescriber of the item (entry-level author). */
+static void fill_prescriber(epsos_item *e)
+{
+    epsos_item *a, *n, *ad, *o;
+    OK(epsos_item_add_child(&a, e, EPSOS_F_AUTHOR));
+    OK(epsos_item_set_code(a, EPSOS_F_FUNCTION_CODE, 0, "221", "2.16.840.1.113883.2.9.6.2.7",
+                           "Medical doctors"));
+    OK(epsos_item_set_time(a, EPSOS_F_TIME, 0, "20261124090000+0000"));
+    OK(epsos_item_set_id(a, EPSOS_F_ID, 0, "2.999.78.800", "DR-4"));
+    OK(epsos_item_add_child(&ad, a, EPSOS_F_ADDRESS));
+    OK(epsos_item_set_text(ad, EPSOS_F_CITY, 0, "Wien"));
+    OK(epsos_item_set_text(ad, EPSOS_F_COUNTRY, 0, "AT"));
+    OK(epsos_item_set_telecom(a, EPSOS_F_TELECOM, 0, "tel:+43-1-555-0100", "WP"));
+    OK(epsos_item_add_child(&n, a, EPSOS_F_NAME));
+    OK(epsos_item_set_text(n, EPSOS_F_GIVEN, 0, "Anna"));
+    OK(epsos_item_set_text(n, EPSOS_F_FAMILY, 0, "Verschreiberin"));
+    OK(epsos_item_add_child(&o, a, EPSOS_F_ORGANIZATION));
+    OK(epsos_item_set_id(o, EPSOS_F_ID, 0, "2.999.78.801", NULL));
+    OK(epsos_item_set_text(o, EPSOS_F_ORGANIZATION_NAME, 0, "Ordination Beispiel"));
+    OK(epsos_item_set_telecom(o, EPSOS_F_TELECOM, 0, "tel:+43-1-555-0101", "WP"));
+    OK(epsos_item_add_child(&ad, o, EPSOS_F_ADDRESS));
+    OK(epsos_item_set_text(ad, EPSOS_F_COUNTRY, 0, "AT"));
+}
+
+/* 0: PIVL_TS with phase and institutionSpecified; 1: SXPR_TS (every 8 h,
+ * intersected with "after a meal", offset); 2: the kit, with a prescriber. */
+static epsos_doc *build_ep_more(unsigned *counter, int what)
+{
+    epsos_doc *doc = open_header("ep-header.xml", counter);
+    epsos_item *s, *e, *p, *t;
+    OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_EP_SECTION));
+    OK(epsos_item_set_id(s, EPSOS_F_ID, 0, "2.999.78.500", "RX-2"));
+    OK(epsos_item_add_child(&e, s, EPSOS_F_PRESCRIPTION));
+    OK(epsos_item_set_id(e, EPSOS_F_ID, 0, "2.999.78.500", "RX-2.1"));
+    OK(epsos_item_set_text(e, EPSOS_F_STATUS, 0, "active"));
+    OK(epsos_item_set_time(e, EPSOS_F_START, 0, "20261124"));
+    OK(epsos_item_set_time(e, EPSOS_F_END, 0, "20261208"));
+    if (what == 0) {
+        OK(epsos_item_set_quantity(e, EPSOS_F_FREQUENCY, 0, "12", "h"));
+        OK(epsos_item_set_time(e, EPSOS_F_PHASE, 0, "202611240800"));
+        OK(epsos_item_set_text(e, EPSOS_F_INSTITUTION_SPECIFIED, 0, "true"));
+    } else if (what == 1) {
+        OK(epsos_item_add_child(&t, e, EPSOS_F_SCHEDULE));
+        OK(epsos_item_set_quantity(t, EPSOS_F_FREQUENCY, 0, "8", "h"));
+        OK(epsos_item_set_text(t, EPSOS_F_INSTITUTION_SPECIFIED, 0, "false"));
+        OK(epsos_item_add_child(&t, e, EPSOS_F_SCHEDULE_EVENT));
+        OK(epsos_item_set_text(t, EPSOS_F_OPERATOR, 0, "I"));
+        OK(epsos_item_set_code(t, EPSOS_F_EVENT, 0, "PC", "2.16.840.1.113883.5.139", "after meal"));
+        OK(epsos_item_set_quantity(t, EPSOS_F_OFFSET, 0, "30", "min"));
+    } else {
+        OK(epsos_item_set_quantity(e, EPSOS_F_FREQUENCY, 0, "24", "h"));
+    }
+    OK(epsos_item_set_code(e, EPSOS_F_ROUTE, 0, what == 2 ? "20045000" : "20053000", EDQM,
+                           what == 2 ? "Intravenous use" : "Oral use"));
+    OK(epsos_item_set_quantity(e, EPSOS_F_DOSE_LOW, 0, "1", "1"));
+    OK(epsos_item_set_quantity(e, EPSOS_F_DOSE_HIGH, 0, "1", "1"));
+    OK(epsos_item_add_child(&p, e, EPSOS_F_PRODUCT));
+    if (what == 2) {
+        fill_kit(p);
+        fill_prescriber(e);
+    } else {
+        fill_product(p, "Atorvastatin Example 20 mg");
+    }
+    OK(epsos_item_set_quantity(e, EPSOS_F_PACKAGES, 0, "1", "1"));
+    OK(epsos_item_set_text(e, EPSOS_F_FULFILMENT_INSTRUCTIONS, 0, "Keep refrigerated."));
+    OK(epsos_doc_complete(doc, 0));
+    return doc;
+}
+
+START_TEST(test_build_ep_more)
+{
+    unsigned c[3] = { 0 };
+    epsos_doc *eps[3];
+    char dir[] = "/tmp/check_ep2.XXXXXX", f[3][64], list[512] = "";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    for (int i = 0; i < 3; i++) {
+        eps[i] = build_ep_more(&c[i], i);
+        snprintf(f[i], sizeof f[i], "%s/ep%d.xml", dir, i);
+        OK(epsos_doc_save(eps[i], f[i], 0));
+        xsd_valid(f[i]);
+        snprintf(list + strlen(list), sizeof list - strlen(list), " '%s'", f[i]);
+    }
+    schematron_clean("ep", dir, list);
+
+    char fed[3][64];
+    list[0] = '\0';
+    for (int i = 0; i < 3; i++) {
+        epsos_doc *back;
+        epsos_item *h, *s, *e, *p, *t, *a, *o;
+        size_t n = 9;
+        const char *v = NULL;
+        OK(epsos_doc_parse_file(&back, ctx, f[i], 0));
+        OK(epsos_doc_header(&h, back));
+        OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+        OK(epsos_item_child(&e, s, EPSOS_F_PRESCRIPTION, 0));
+        expect_text(e, EPSOS_F_FULFILMENT_INSTRUCTIONS, "Keep refrigerated.");
+        OK(epsos_item_count(e, EPSOS_F_SCHEDULE, &n));
+        ck_assert_uint_eq(n, i == 1);
+        OK(epsos_item_count(e, EPSOS_F_FREQUENCY, &n));
+        ck_assert_uint_eq(n, i != 1);
+        if (i == 0) {
+            expect_q(e, EPSOS_F_FREQUENCY, "12", "h");
+            OK(epsos_item_get_time(e, EPSOS_F_PHASE, 0, &v));
+            ck_assert_str_eq(v, "202611240800");
+            expect_text(e, EPSOS_F_INSTITUTION_SPECIFIED, "true");
+        } else if (i == 1) {
+            OK(epsos_item_child(&t, e, EPSOS_F_SCHEDULE, 0));
+            ck_assert_int_eq(epsos_item_kind(t), EPSOS_KIND_TIMING);
+            expect_q(t, EPSOS_F_FREQUENCY, "8", "h");
+            expect_text(t, EPSOS_F_INSTITUTION_SPECIFIED, "false");
+            OK(epsos_item_count(t, EPSOS_F_OPERATOR, &n));
+            ck_assert_uint_eq(n, 0);
+            OK(epsos_item_child(&t, e, EPSOS_F_SCHEDULE_EVENT, 0));
+            expect_text(t, EPSOS_F_OPERATOR, "I");
+            expect_code(t, EPSOS_F_EVENT, "PC", "2.16.840.1.113883.5.139");
+            expect_q(t, EPSOS_F_OFFSET, "30", "min");
+            OK(epsos_item_count(e, EPSOS_F_EVENT, &n));
+            ck_assert_uint_eq(n, 0);
+        } else {
+            OK(epsos_item_child(&p, e, EPSOS_F_PRODUCT, 0));
+            check_kit(p);
+            OK(epsos_item_child(&a, e, EPSOS_F_AUTHOR, 0));
+            ck_assert_int_eq(epsos_item_kind(a), EPSOS_KIND_AUTHOR);
+            const char *root, *ext;
+            OK(epsos_item_get_id(a, EPSOS_F_ID, 0, &root, &ext));
+            ck_assert_str_eq(ext, "DR-4");
+            OK(epsos_item_child(&o, a, EPSOS_F_ORGANIZATION, 0));
+            expect_text(o, EPSOS_F_ORGANIZATION_NAME, "Ordination Beispiel");
+
+        }
+        /* an eD answering each of them (for the kit: the whole product
+         * model is copied), valid once the pharmacy has filled its part */
+        epsos_doc *ed;
+        epsos_item *d, *dp, *disp, *ad, *pn;
+        OK(epsos_ed_from_ep(&ed, e, NULL, NULL, 0));
+        d = dispense_of(ed);
+        if (i == 2) {
+            OK(epsos_item_child(&dp, d, EPSOS_F_PRODUCT, 0));
+            check_kit(dp);
+            OK(epsos_item_child(&dp, d, EPSOS_F_PRESCRIBED_PRODUCT, 0));
+            check_kit(dp);
+        }
+        fill_ed_header(ed);
+        OK(epsos_item_add_child(&disp, d, EPSOS_F_DISPENSER));
+        OK(epsos_item_set_id(disp, EPSOS_F_ID, 0, "2.999.78.700", "PH-9"));
+        OK(epsos_item_add_child(&ad, disp, EPSOS_F_ADDRESS));
+        OK(epsos_item_set_text(ad, EPSOS_F_COUNTRY, 0, "PT"));
+        OK(epsos_item_set_telecom(disp, EPSOS_F_TELECOM, 0, "tel:+351-22-555-0100", "WP"));
+        OK(epsos_item_add_child(&pn, disp, EPSOS_F_NAME));
+        OK(epsos_item_set_text(pn, EPSOS_F_FAMILY, 0, "Farmaceutica"));
+        OK(epsos_doc_set_sources(ed, test_id, test_clock, &c[i]));
+        OK(epsos_doc_complete(ed, 0));
+        snprintf(fed[i], sizeof fed[i], "%s/ed%d.xml", dir, i);
+        OK(epsos_doc_save(ed, fed[i], 0));
+        xsd_valid(fed[i]);
+        snprintf(list + strlen(list), sizeof list - strlen(list), " '%s'", fed[i]);
+        epsos_doc_free(ed);
+        epsos_doc_free(back);
+    }
+    schematron_clean("ed", dir, list);
+    bool keep = getenv("CHECK_EP_KEEP") != NULL;
+    for (int i = 0; i < 3; i++) {
+        if (!keep) {
+            unlink(f[i]);
+            unlink(fed[i]);
+        }
+        epsos_doc_free(eps[i]);
+    }
+    if (keep)
+        printf("kept %s\n", dir);
+    else
+        rmdir(dir);
+}
+END_TEST
+
+/* eP level 1 (template 1.1.6): the header of an eP with the PDF rendering
+ * as its body, built like the PS L1; the corpus eP L1 reads its PDF. */
+static const char pdf_bytes[] =
+    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    "trailer<</Root 1 0 R>>\n%%EOF\n";
+
+START_TEST(test_ep_l1)
+{
+    unsigned c = 0;
+    epsos_doc *doc = open_header("ep-header.xml", &c), *back;
+    epsos_item *h;
+    size_t plen = sizeof pdf_bytes - 1, len = 0, n = 9;
+    uint8_t *pdf = NULL;
+    OK(epsos_doc_header(&h, doc));
+    OK(epsos_item_set_id(h, EPSOS_F_TEMPLATE_ID, 0, "1.3.6.1.4.1.12559.11.10.1.3.1.1.6", NULL));
+    ck_assert_int_eq(epsos_doc_set_pdf(doc, (const uint8_t *)"GIF89a", 6), EPSOS_EVALUE);
+    OK(epsos_doc_set_pdf(doc, (const uint8_t *)pdf_bytes, plen));
+    ck_assert_int_eq(epsos_doc_kind(doc), EPSOS_DOC_EP_L1);
+    OK(epsos_doc_complete(doc, 0));
+    char dir[] = "/tmp/check_ep_l1.XXXXXX", f[64], cmd[9000];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(f, sizeof f, "%s/l1.xml", dir);
+    OK(epsos_doc_save(doc, f, 0));
+    xsd_valid(f);
+    snprintf(cmd, sizeof cmd, "'%s/tools/schematron/ehdsi-validate' --kind ep-l1 -q --no-info "
+             "'%s' > '%s/out.txt' 2>&1", shared, f, dir);
+    int st = system(cmd);
+    ck_assert_msg(st == 0, "ehdsi-validate --kind ep-l1 reports errors (status %d), see %s", st, dir);
+    /* the L1 rules applied (they only do with templateId 1.1.6): no
+     * "expected to have" warning either */
+    char out[4096] = "", of[200];
+    snprintf(of, sizeof of, "%s/out.txt", dir);
+    FILE *fp = fopen(of, "r");
+    ck_assert_ptr_nonnull(fp);
+    out[fread(out, 1, sizeof out - 1, fp)] = '\0';
+    fclose(fp);
+    ck_assert_msg(strstr(out, "0 errors, 0 warnings"), "ehdsi-validate --kind ep-l1: %s", out);
+    OK(epsos_doc_parse_file(&back, ctx, f, 0));
+    ck_assert_int_eq(epsos_doc_kind(back), EPSOS_DOC_EP_L1);
+    OK(epsos_doc_header(&h, back));
+    OK(epsos_item_count(h, EPSOS_F_SECTION, &n));
+    ck_assert_uint_eq(n, 0);
+    OK(epsos_doc_get_pdf(&pdf, &len, back));
+    ck_assert_uint_eq(len, plen);
+    ck_assert_int_eq(memcmp(pdf, pdf_bytes, plen), 0);
+    epsos_free(pdf);
+    epsos_doc_free(back);
+    snprintf(cmd, sizeof cmd, "%s/out.txt", dir);
+    unlink(cmd);
+    unlink(f);
+    rmdir(dir);
+    epsos_doc_free(doc);
+
+    /* the corpus eP L1 (legacy epSOS, eP templateId and a PDF body) */
+    char path[4200];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/corpus/samples/khypponen-openncp/ep/EP.6.1.1.PDF.xml", shared);
+    if (stat(path, &sb) != 0)
+        return;
+    OK(epsos_doc_parse_file(&back, ctx, path, 0));
+    ck_assert_int_eq(epsos_doc_kind(back), EPSOS_DOC_EP_L1);
+    OK(epsos_doc_get_pdf(&pdf, &len, back));
+    ck_assert_uint_gt(len, 1000);
+    ck_assert_int_eq(memcmp(pdf, "%PDF-", 5), 0);
+    epsos_free(pdf);
+    epsos_doc_free(back);
+}
+END_TEST
+
 /* A prescription section of a parsed legacy (epSOS) eP reads onto the same
  * fields: the product through the epsos: alternate paths. */
 START_TEST(test_legacy_ep)
@@ -358,7 +715,52 @@ START_TEST(test_legacy_ep)
     OK(epsos_item_child(&ing, p, EPSOS_F_INGREDIENT, 0));
     OK(epsos_item_get_code(ing, EPSOS_F_SUBSTANCE, 0, &c, NULL, NULL));
     ck_assert_ptr_nonnull(c);
+    size_t n = 9;
+    OK(epsos_item_count(p, EPSOS_F_MANUFACTURER, &n));
+    ck_assert_uint_eq(n, 0);
     epsos_doc_free(doc);
+
+    /* the legacy marketing authorisation holder reads as the manufacturer
+     * (the same document with one added after manufacturedMaterial) */
+    FILE *fp = fopen(path, "rb");
+    ck_assert_ptr_nonnull(fp);
+    char *buf = malloc((size_t)sb.st_size + 1024), *out = malloc((size_t)sb.st_size + 1024);
+    size_t len = fread(buf, 1, (size_t)sb.st_size, fp);
+    fclose(fp);
+    buf[len] = '\0';
+    char *at = strstr(buf, "</manufacturedMaterial>");
+    ck_assert_ptr_nonnull(at);
+    at += strlen("</manufacturedMaterial>");
+    int k = snprintf(out, (size_t)sb.st_size + 1024, "%.*s<epsos:marketingAuthorizationHolder "
+                     "xmlns:epsos=\"urn:epsos-org:ep:medication\" classCode=\"ORG\" "
+                     "determinerCode=\"INSTANCE\"><epsos:id root=\"2.999.78.1004\" "
+                     "extension=\"MAH-3\"/><epsos:name>Example Pharma GmbH</epsos:name>"
+                     "</epsos:marketingAuthorizationHolder>%s", (int)(at - buf), buf, at);
+    epsos_item *m;
+    const char *root, *ext;
+    OK(epsos_doc_parse(&doc, ctx, (const uint8_t *)out, (size_t)k, 0));
+    OK(epsos_doc_header(&h, doc));
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_child(&e, s, EPSOS_F_PRESCRIPTION, 0));
+    OK(epsos_item_child(&p, e, EPSOS_F_PRODUCT, 0));
+    OK(epsos_item_child(&m, p, EPSOS_F_MANUFACTURER, 0));
+    ck_assert_int_eq(epsos_item_kind(m), EPSOS_KIND_MANUFACTURER);
+    expect_text(m, EPSOS_F_ORGANIZATION_NAME, "Example Pharma GmbH");
+    OK(epsos_item_get_id(m, EPSOS_F_ID, 0, &root, &ext));
+    ck_assert_str_eq(ext, "MAH-3");
+    /* ... and an eD started from it writes it in the current generation */
+    epsos_doc *ed;
+    uint8_t *xml;
+    size_t xlen;
+    OK(epsos_ed_from_ep(&ed, e, "1", NULL, 0));
+    OK(epsos_doc_serialize(&xml, &xlen, ed, 0));
+    ck_assert_ptr_nonnull(strstr((const char *)xml, "<manufacturerOrganization><id root=\"2.999.78.1004\" "
+                                 "extension=\"MAH-3\"/><name>Example Pharma GmbH</name>"));
+    epsos_free(xml);
+    epsos_doc_free(ed);
+    epsos_doc_free(doc);
+    free(buf);
+    free(out);
 }
 END_TEST
 
@@ -639,6 +1041,8 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_build_ep_ed);
+    tcase_add_test(tc, test_build_ep_more);
+    tcase_add_test(tc, test_ep_l1);
     tcase_add_test(tc, test_legacy_ep);
     tcase_add_test(tc, test_ed_from_ep);
     tcase_add_test(tc, test_ed_from_corpus_ep);

@@ -1,10 +1,13 @@
 #!/bin/sh
 # libepsos - the JNA mapping (examples/java) against the freshly built
-# library: compiles Epsos.java and Demo.java with javac, runs Demo on
-# examples/data/ps-sample.xml (in the C locale, so that UTF-8 must come from
-# the mapping, not the environment) and checks what it prints, the file it
-# builds, the refusal of a bad value and the exit status on an unreadable
-# file.  Exit 0 pass, 1 fail, 77 skip (no javac or no jna.jar; Debian:
+# library: compiles Epsos.java, Demo.java and Tasks.java with javac, runs
+# Demo on examples/data/ps-sample.xml (in the C locale, so that UTF-8 must
+# come from the mapping, not the environment) and checks what it prints,
+# the file it builds, the refusal of a bad value and the exit status on an
+# unreadable file; then Tasks does what each C example does (build a PS,
+# read an eP for the pharmacist, dispense, transcode, sign and verify an
+# assertion) under examples/run-examples.sh, which checks it with the
+# assertions of the C examples.  Exit 0 pass, 1 fail, 77 skip (no javac or no jna.jar; Debian:
 # apt-get install default-jdk-headless libjna-java).
 # SPDX-License-Identifier: MIT
 set -u
@@ -19,7 +22,7 @@ tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
 "$JAVAC" -Xlint:all -Werror -encoding UTF-8 -d "$tmp/classes" -cp "$JNA_JAR" \
-    "$EXAMPLES/java/Epsos.java" "$EXAMPLES/java/Demo.java" ||
+    "$EXAMPLES/java/Epsos.java" "$EXAMPLES/java/Demo.java" "$EXAMPLES/java/Tasks.java" ||
     { echo "FAIL: javac"; exit 1; }
 java_run() {
     if [ -n "$FFI_PRELOAD" ]; then
@@ -61,4 +64,14 @@ st=$?
 [ $st -eq 2 ] || { echo "FAIL: missing file gave exit $st, not 2"; fail=1; }
 grep -q 'epsos_doc_parse_file: .*missing.xml: cannot open' "$tmp/err" ||
     { echo "FAIL: no library message for a missing file:"; cat "$tmp/err"; fail=1; }
+
+# The tasks of the C examples, checked by the same script (C locale too).
+if [ -n "$FFI_PRELOAD" ]; then
+    runner="env LC_ALL=C LD_PRELOAD=$FFI_PRELOAD ASAN_OPTIONS=$ASAN_OPTIONS:handle_segv=0:allow_user_segv_handler=1"
+else
+    runner="env LC_ALL=C"
+fi
+EXAMPLES_RUNNER="$runner $JAVA -cp $JNA_JAR:$tmp/classes Tasks" srcdir=$EXAMPLES \
+    sh "$EXAMPLES/run-examples.sh" ||
+    { echo "FAIL: examples/java/Tasks.java under run-examples.sh"; fail=1; }
 exit $fail

@@ -2,7 +2,11 @@
 # libepsos - the Python ctypes binding (examples/python) against the freshly
 # built library: runs demo.py on examples/data/ps-sample.xml and checks what
 # it prints, the file it builds, the refusal of a bad value and the exit
-# status on an unreadable file.  Exit 0 pass, 1 fail, 77 skip (no python3).
+# status on an unreadable file; then tasks.py does what each C example does
+# (build a PS, read an eP for the pharmacist, dispense, transcode, sign and
+# verify an assertion) under examples/run-examples.sh, which checks it with
+# the assertions of the C examples.  Exit 0 pass, 1 fail, 77 skip (no
+# python3).
 # SPDX-License-Identifier: MIT
 set -u
 PY=${PYTHON3:-}
@@ -94,4 +98,13 @@ except ValueError:
     pass
 print("binding checks passed")
 PYEOF
+
+# The tasks of the C examples, checked by the same script.
+if [ -n "$FFI_PRELOAD" ]; then
+    runner="env LD_PRELOAD=$FFI_PRELOAD $PY $EXAMPLES/python/tasks.py"
+else
+    runner="$PY $EXAMPLES/python/tasks.py"
+fi
+EXAMPLES_RUNNER=$runner srcdir=$EXAMPLES sh "$EXAMPLES/run-examples.sh" ||
+    { echo "FAIL: examples/python/tasks.py under run-examples.sh"; fail=1; }
 exit $fail

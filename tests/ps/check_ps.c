@@ -743,6 +743,220 @@ START_TEST(test_level1)
 }
 END_TEST
 
+/* Issue 3, the remaining medication and result fields: package code and
+ * name, fulfilment instructions, an SXPR_TS frequency, an entry author and a
+ * section author, a reason that points at a problem of the document
+ * (eHDSIInternalReference), a result's reference range; XSD-valid,
+ * Schematron-clean, read back.  The same document built with
+ * EPSOS_COMPLETE_LINKS only (narrative kept) is Schematron-clean too. */
+static void fill_author(epsos_item *a)
+{
+    epsos_item *ad, *n, *o;
+    OK(epsos_item_set_code(a, EPSOS_F_FUNCTION_CODE, 0, "221", "2.16.840.1.113883.2.9.6.2.7",
+                           "Medical doctors"));
+    OK(epsos_item_set_time(a, EPSOS_F_TIME, 0, "20261120093000+0100"));
+    OK(epsos_item_set_id(a, EPSOS_F_ID, 0, "2.999.77.800", "HCP-9"));
+    OK(epsos_item_add_child(&ad, a, EPSOS_F_ADDRESS));
+    OK(epsos_item_set_text(ad, EPSOS_F_CITY, 0, "Lisboa"));
+    OK(epsos_item_set_text(ad, EPSOS_F_COUNTRY, 0, "PT"));
+    OK(epsos_item_set_telecom(a, EPSOS_F_TELECOM, 0, "tel:+351-21-555-0123", "WP"));
+    OK(epsos_item_add_child(&n, a, EPSOS_F_NAME));
+    OK(epsos_item_set_text(n, EPSOS_F_GIVEN, 0, "Rita"));
+    OK(epsos_item_set_text(n, EPSOS_F_FAMILY, 0, "Prescritora"));
+    OK(epsos_item_add_child(&o, a, EPSOS_F_ORGANIZATION));
+    OK(epsos_item_set_id(o, EPSOS_F_ID, 0, "2.999.77.801", NULL));
+    OK(epsos_item_set_text(o, EPSOS_F_ORGANIZATION_NAME, 0, "Centro de Sa\u00fade Exemplo"));
+    OK(epsos_item_set_telecom(o, EPSOS_F_TELECOM, 0, "tel:+351-21-555-0000", "WP"));
+    OK(epsos_item_add_child(&ad, o, EPSOS_F_ADDRESS));
+    OK(epsos_item_set_text(ad, EPSOS_F_COUNTRY, 0, "PT"));
+}
+
+static epsos_doc *more_ps(unsigned *counter, uint32_t flags)
+{
+    epsos_doc *doc = header_doc(counter);
+    epsos_item *s, *e, *o, *t, *a;
+    OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_PS_MEDICATION_SECTION));
+    OK(epsos_item_add_child(&a, s, EPSOS_F_AUTHOR));
+    fill_author(a);
+    OK(epsos_item_add_child(&e, s, EPSOS_F_MEDICATION));
+    OK(epsos_item_set_text(e, EPSOS_F_STATUS, 0, "active"));
+    OK(epsos_item_set_time(e, EPSOS_F_START, 0, "20250101"));
+    OK(epsos_item_add_child(&t, e, EPSOS_F_SCHEDULE));
+    OK(epsos_item_set_quantity(t, EPSOS_F_FREQUENCY, 0, "12", "h"));
+    OK(epsos_item_set_text(t, EPSOS_F_INSTITUTION_SPECIFIED, 0, "false"));
+    OK(epsos_item_add_child(&t, e, EPSOS_F_SCHEDULE_EVENT));
+    OK(epsos_item_set_text(t, EPSOS_F_OPERATOR, 0, "I"));
+    OK(epsos_item_set_code(t, EPSOS_F_EVENT, 0, "PC", "2.16.840.1.113883.5.139", "after meal"));
+    OK(epsos_item_set_code(e, EPSOS_F_ROUTE, 0, "20053000", EDQM, "Oral use"));
+    OK(epsos_item_set_quantity(e, EPSOS_F_DOSE, 0, "1", "1"));
+    OK(epsos_item_set_text(e, EPSOS_F_PRODUCT_NAME, 0, "Atorvastatin Example 20 mg"));
+    OK(epsos_item_set_code(e, EPSOS_F_DOSE_FORM, 0, "10219000", EDQM, "Tablet"));
+    OK(epsos_item_set_quantity(e, EPSOS_F_PACKAGE_QUANTITY, 0, "30", "1"));
+    OK(epsos_item_set_code(e, EPSOS_F_PACKAGE_CODE, 0, "5601234000017", "2.999.77.1001",
+                           "Box of 30 tablets"));
+    OK(epsos_item_set_text(e, EPSOS_F_PACKAGE_NAME, 0, "Atorvastatin Example 20 mg, 30 tablets"));
+    OK(epsos_item_set_code(e, EPSOS_F_PACKAGE_FORM, 0, "30007000", EDQM, "Box"));
+    OK(epsos_item_add_child(&o, e, EPSOS_F_REASON_REFERENCE));
+    OK(epsos_item_set_id(o, EPSOS_F_ID, 0, "2.999.77.900", "PROBLEM-1"));
+    OK(epsos_item_set_code(o, EPSOS_F_CODE, 0, "55607006", SNOMED, "Problem"));
+    OK(epsos_item_add_child(&a, e, EPSOS_F_AUTHOR));
+    fill_author(a);
+    OK(epsos_item_set_text(e, EPSOS_F_INSTRUCTIONS, 0, "Take in the evening."));
+    OK(epsos_item_set_text(e, EPSOS_F_FULFILMENT_INSTRUCTIONS, 0, "Generic substitution allowed."));
+
+    OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_PS_PROBLEMS_SECTION));
+    OK(epsos_item_add_child(&e, s, EPSOS_F_PROBLEM));
+    OK(epsos_item_set_text(e, EPSOS_F_STATUS, 0, "active"));
+    OK(epsos_item_set_time(e, EPSOS_F_START, 0, "2015"));
+    OK(epsos_item_add_child(&o, e, EPSOS_F_OBSERVATION));
+    OK(epsos_item_set_id(o, EPSOS_F_ID, 0, "2.999.77.900", "PROBLEM-1"));
+    OK(epsos_item_set_code(o, EPSOS_F_CODE, 0, "55607006", SNOMED, "Problem"));
+    OK(epsos_item_set_time(o, EPSOS_F_START, 0, "2015"));
+    OK(epsos_item_set_code(o, EPSOS_F_VALUE, 0, "E78.0", ICD10, "Pure hypercholesterolaemia"));
+
+    OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_PS_RESULTS_SECTION));
+    OK(epsos_item_add_child(&e, s, EPSOS_F_RESULT));
+    OK(epsos_item_set_code(e, EPSOS_F_CODE, 0, "24331-1", LOINC, "Lipid panel"));
+    OK(epsos_item_set_time(e, EPSOS_F_EFFECTIVE_TIME, 0, "20261015"));
+    OK(epsos_item_add_child(&o, e, EPSOS_F_OBSERVATION));
+    OK(epsos_item_set_code(o, EPSOS_F_CODE, 0, "2093-3", LOINC, "Cholesterol [Mass/volume] in Serum or Plasma"));
+    OK(epsos_item_set_time(o, EPSOS_F_EFFECTIVE_TIME, 0, "20261015"));
+    OK(epsos_item_set_quantity(o, EPSOS_F_QUANTITY, 0, "212", "mg/dL"));
+    OK(epsos_item_set_quantity(o, EPSOS_F_RANGE_LOW, 0, "0", "mg/dL"));
+    OK(epsos_item_set_quantity(o, EPSOS_F_RANGE_HIGH, 0, "200", "mg/dL"));
+
+    static const int32_t absent[] = { EPSOS_KIND_PS_ALLERGIES_SECTION,
+        EPSOS_KIND_PS_SURGERIES_SECTION, EPSOS_KIND_PS_DEVICES_SECTION };
+    for (size_t i = 0; i < 3; i++)
+        OK(epsos_ps_set_absent(NULL, doc, absent[i], EPSOS_ABSENT_NO_KNOWN));
+    OK(epsos_doc_complete(doc, 0));
+    if (flags) {
+        /* the narrative stays, the nested statements are linked to it */
+        OK(epsos_doc_complete(doc, flags));
+    }
+    return doc;
+}
+
+static void expect_q(epsos_item *it, int32_t f, const char *value, const char *unit)
+{
+    const char *v = NULL, *u = NULL;
+    OK(epsos_item_get_quantity(it, f, 0, &v, &u));
+    ck_assert_str_eq(v, value);
+    ck_assert_str_eq(u, unit);
+}
+
+static void expect_text(epsos_item *it, int32_t f, const char *want)
+{
+    const char *v = NULL;
+    OK(epsos_item_get_text(it, f, 0, &v));
+    ck_assert_str_eq(v, want);
+}
+
+START_TEST(test_build_more_fields)
+{
+    unsigned c1 = 0, c2 = 0;
+    epsos_doc *doc = more_ps(&c1, 0), *linked = more_ps(&c2, EPSOS_COMPLETE_LINKS);
+    /* linking twice adds nothing */
+    uint8_t *a, *b;
+    size_t al, bl;
+    OK(epsos_doc_serialize(&a, &al, doc, 0));
+    OK(epsos_doc_serialize(&b, &bl, linked, 0));
+    ck_assert_uint_eq(al, bl);
+    ck_assert_int_eq(memcmp(a, b, al), 0);
+    epsos_free(a);
+    epsos_free(b);
+    ck_assert_int_eq(epsos_doc_complete(doc, 2), EPSOS_EINVAL);
+
+    char dir[] = "/tmp/check_ps.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char f1[64], out[64], cmd[9000];
+    snprintf(f1, sizeof f1, "%s/more.xml", dir);
+    snprintf(out, sizeof out, "%s/svrl.txt", dir);
+    save(doc, f1);
+    xsd_valid(f1);
+    snprintf(cmd, sizeof cmd, "'%s/tools/schematron/ehdsi-validate' --kind ps -q --no-info "
+             "'%s' > '%s' 2>&1", shared, f1, out);
+    int st = system(cmd);
+    char txt[8192] = "";
+    FILE *fp = fopen(out, "r");
+    if (fp) {
+        size_t got = fread(txt, 1, sizeof txt - 1, fp);
+        txt[got] = '\0';
+        fclose(fp);
+    }
+    ck_assert_msg(st == 0, "ehdsi-validate reports errors (status %d):\n%s", st, txt);
+
+    epsos_doc *back;
+    epsos_item *h, *s, *e, *o, *t;
+    const char *v = NULL, *cs = NULL, *ext = NULL;
+    size_t n = 0;
+    OK(epsos_doc_parse_file(&back, ctx, f1, 0));
+    OK(epsos_doc_header(&h, back));
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    ck_assert_int_eq(epsos_item_kind(s), EPSOS_KIND_PS_MEDICATION_SECTION);
+    OK(epsos_item_count(s, EPSOS_F_AUTHOR, &n));
+    ck_assert_uint_eq(n, 1);
+    OK(epsos_item_child(&o, s, EPSOS_F_AUTHOR, 0));
+    ck_assert_int_eq(epsos_item_kind(o), EPSOS_KIND_AUTHOR);
+    OK(epsos_item_get_id(o, EPSOS_F_ID, 0, &v, &ext));
+    ck_assert_str_eq(ext, "HCP-9");
+    OK(epsos_item_child(&e, s, EPSOS_F_MEDICATION, 0));
+    OK(epsos_item_count(e, EPSOS_F_AUTHOR, &n));
+    ck_assert_uint_eq(n, 1);
+    OK(epsos_item_get_code(e, EPSOS_F_PACKAGE_CODE, 0, &v, &cs, NULL));
+    ck_assert_str_eq(v, "5601234000017");
+    ck_assert_str_eq(cs, "2.999.77.1001");
+    expect_text(e, EPSOS_F_PACKAGE_NAME, "Atorvastatin Example 20 mg, 30 tablets");
+    expect_q(e, EPSOS_F_PACKAGE_QUANTITY, "30", "1");
+    expect_text(e, EPSOS_F_FULFILMENT_INSTRUCTIONS, "Generic substitution allowed.");
+    expect_text(e, EPSOS_F_INSTRUCTIONS, "Take in the evening.");
+    OK(epsos_item_count(e, EPSOS_F_FREQUENCY, &n));
+    ck_assert_uint_eq(n, 0);
+    OK(epsos_item_child(&t, e, EPSOS_F_SCHEDULE, 0));
+    ck_assert_int_eq(epsos_item_kind(t), EPSOS_KIND_TIMING);
+    expect_q(t, EPSOS_F_FREQUENCY, "12", "h");
+    OK(epsos_item_child(&t, e, EPSOS_F_SCHEDULE_EVENT, 0));
+    expect_text(t, EPSOS_F_OPERATOR, "I");
+    OK(epsos_item_get_code(t, EPSOS_F_EVENT, 0, &v, NULL, NULL));
+    ck_assert_str_eq(v, "PC");
+    OK(epsos_item_count(e, EPSOS_F_REASON, &n));
+    ck_assert_uint_eq(n, 0);
+    OK(epsos_item_child(&o, e, EPSOS_F_REASON_REFERENCE, 0));
+    ck_assert_int_eq(epsos_item_kind(o), EPSOS_KIND_INTERNAL_REFERENCE);
+    OK(epsos_item_get_id(o, EPSOS_F_ID, 0, &v, &ext));
+    ck_assert_str_eq(v, "2.999.77.900");
+    ck_assert_str_eq(ext, "PROBLEM-1");
+    OK(epsos_item_get_code(o, EPSOS_F_CODE, 0, &v, &cs, NULL));
+    ck_assert_str_eq(v, "55607006");
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 2));
+    ck_assert_int_eq(epsos_item_kind(s), EPSOS_KIND_PS_RESULTS_SECTION);
+    OK(epsos_item_child(&e, s, EPSOS_F_RESULT, 0));
+    OK(epsos_item_child(&o, e, EPSOS_F_OBSERVATION, 0));
+    expect_q(o, EPSOS_F_QUANTITY, "212", "mg/dL");
+    expect_q(o, EPSOS_F_RANGE_LOW, "0", "mg/dL");
+    expect_q(o, EPSOS_F_RANGE_HIGH, "200", "mg/dL");
+    epsos_doc_free(back);
+
+    /* a reason pointing at no entry of the document is what the Schematron
+     * refuses: the oracle sees it */
+    epsos_item *hd;
+    OK(epsos_doc_header(&hd, doc));
+    OK(epsos_item_child(&s, hd, EPSOS_F_SECTION, 0));
+    OK(epsos_item_child(&e, s, EPSOS_F_MEDICATION, 0));
+    OK(epsos_item_child(&o, e, EPSOS_F_REASON_REFERENCE, 0));
+    OK(epsos_item_set_id(o, EPSOS_F_ID, 0, "2.999.77.901", "NO-SUCH-PROBLEM"));
+    save(doc, f1);
+    snprintf(cmd, sizeof cmd, "'%s/tools/schematron/ehdsi-validate' --kind ps -q --no-info "
+             "'%s' > '%s' 2>&1", shared, f1, out);
+    ck_assert_int_ne(system(cmd), 0);
+
+    if (!getenv("CHECK_PS_KEEP"))
+        unlink(f1), unlink(out), rmdir(dir);
+    epsos_doc_free(doc);
+    epsos_doc_free(linked);
+}
+END_TEST
+
 int main(void)
 {
     shared_dir(shared, sizeof shared);
@@ -761,6 +975,7 @@ int main(void)
     tcase_add_test(tc, test_absent_corpus);
     tcase_add_test(tc, test_legacy_paths);
     tcase_add_test(tc, test_read_cache);
+    tcase_add_test(tc, test_build_more_fields);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_ENV);

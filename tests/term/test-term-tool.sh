@@ -68,6 +68,16 @@ expect 0 "FHIR JSON ValueSet" $EPSOS catalogue build -o "$tmp/c.epcat" "$tmp/goo
 expect 0 "its info" $EPSOS catalogue info "$tmp/c.epcat" 1.2.3
 grep -q "^1.2.3	j	-	2$" "$tmp/out" && ok "JSON concepts" || bad "JSON concepts: $(cat "$tmp/out")"
 
+# the Danish unit mappings (a YAML subset): good, and refused
+printf '# units\n"ML":\n  lms15-display-name: "milliliter"\n  ehdsi-unit: "mL"\n"AS":\n  lms15-display-name: "amp."\n' >"$tmp/pkg.yml"
+expect 0 "LMS15 package unit mapping (YAML)" $EPSOS catalogue build -o "$tmp/y.epcat" "$tmp/pkg.yml"
+grep -q "mappings 1," "$tmp/err" && ok "one mapped unit, one unmapped" || bad "YAML counts: $(cat "$tmp/err")"
+printf '"GML":\n  numerator: "g"\n  denominator: "mL"\n"MGF":\n  numerator: "mg"\n  denominator: "h"\n  denominatorValue: "72"\n' >"$tmp/sub.yml"
+expect 0 "LMS15 strength unit mapping (YAML)" $EPSOS catalogue build -o "$tmp/y.epcat" "$tmp/sub.yml"
+printf '"A":\n  colour: "x"\n' >"$tmp/bad.yml"
+expect 2 "YAML with an unknown key" $EPSOS catalogue build -o "$tmp/y.epcat" "$tmp/bad.yml"
+grep -q "not a Danish LMS15 unit mapping" "$tmp/err" && ok "says what it expected" || bad "message: $(cat "$tmp/err")"
+
 # corrupted and truncated catalogues
 head -c 1000 "$tmp/a.epcat" >"$tmp/trunc.epcat"
 expect 2 "truncated catalogue" $EPSOS transcode --catalogue "$tmp/trunc.epcat" "$D/ps-national.xml"
@@ -128,6 +138,54 @@ if [ -d "$T/hl7-eu-EHDSI-Terminology-package" ]; then
         "$T"/hl7-eu-EHDSI-Terminology-package/ValueSet-*.json \
         "$CORPUS"/schematron/ehdsi-2024-04/include/voc-*.xml \
         "$T/derived/national-to-mvc-mappings.tsv" "$T/derived/designations-multilingual.tsv"
+    # the raw Danish LMS files (cp850, fixed width): detected, or named
+    L=$T/sundhedsdatastyrelsen-ehdsi
+    expect 0 "catalogue build from the raw cp850 LMS files" $EPSOS catalogue build -o "$tmp/dk1.epcat" \
+        "$L/lms22.txt" "$L/lms15.txt" "$T/derived/national-to-mvc-mappings.tsv"
+    grep -q "concepts 972, mappings 57, designations 972" "$tmp/err" && ok "LMS counts" || bad "LMS counts: $(cat "$tmp/err")"
+    expect 0 "the same with --encoding cp850" $EPSOS catalogue build -o "$tmp/dk2.epcat" \
+        --encoding cp850 "$L/lms22.txt" "$L/lms15.txt" --encoding=auto "$T/derived/national-to-mvc-mappings.tsv"
+    cmp -s "$tmp/dk1.epcat" "$tmp/dk2.epcat" && ok "detected = named encoding" || bad "the two builds differ"
+    expect 2 "LMS read as UTF-8" $EPSOS catalogue build -o "$tmp/dk3.epcat" --encoding UTF-8 "$L/lms22.txt"
+    grep -q "not valid UTF-8" "$tmp/err" && ok "says not valid UTF-8" || bad "message: $(cat "$tmp/err")"
+    expect 2 "an unknown encoding" $EPSOS catalogue build -o "$tmp/dk3.epcat" --encoding nope "$L/lms22.txt"
+    # ... and the Danish NCP's unit mappings (YAML): raw = derived
+    expect 0 "catalogue build from the raw LMS files and YAML mappings" $EPSOS catalogue build \
+        -o "$tmp/dk4.epcat" "$L/lms22.txt" "$L/lms15.txt" "$L/lmsPackageUnitToEhdsi.yml" \
+        "$L/lmsSubstanceUnitToEhdsi.yml" "$CORPUS"/schematron/ehdsi-2024-04/include/voc-*42.16-*.xml
+    grep -q "mappings 56," "$tmp/err" && ok "YAML mappings (57 derived rows less the LMS22 dummy)" \
+        || bad "YAML counts: $(cat "$tmp/err")"
+    grep -v "^LMS22" "$T/derived/national-to-mvc-mappings.tsv" >"$tmp/derived-units.tsv"
+    expect 0 "the same from the derived table" $EPSOS catalogue build -o "$tmp/dk5.epcat" \
+        "$L/lms22.txt" "$L/lms15.txt" "$tmp/derived-units.tsv" \
+        "$CORPUS"/schematron/ehdsi-2024-04/include/voc-*42.16-*.xml
+    # every LMS15 unit of the derived table as a dose unit: both catalogues transcode alike
+    P=$CORPUS/samples/konateq-openncp/samples/9999001M_L3_pivot.xml
+    units=$(awk -F'\t' 'NR > 1 && $1 ~ /^LMS15/ {print $2}' "$T/derived/national-to-mvc-mappings.tsv" | sort -u)
+    "$PYTHON3" - "$P" "$tmp/units.xml" $units <<'PY' || bad "could not write the unit document"
+import sys
+src, out, units = sys.argv[1], sys.argv[2], sys.argv[3:]
+t = open(src, encoding="utf-8").read()
+a = '<doseQuantity nullFlavor="UNK" />'
+i = t.index(a)
+doses = "".join('<doseQuantity value="1" unit="%s"/>' % u for u in units[:1])
+t = t[:i] + doses + t[i + len(a):]
+# one medication per unit: repeat the first substanceAdministration entry
+s = t.index("<entry", t.rindex("<section", 0, i))
+e = t.index("</entry>", i) + len("</entry>")
+entry = t[s:e]
+more = "".join(entry.replace('unit="%s"' % units[0], 'unit="%s"' % u) for u in units[1:])
+open(out, "w", encoding="utf-8").write(t[:e] + more + t[e:])
+PY
+    expect 1 "transcode the units (raw mappings; findings)" $EPSOS transcode --catalogue "$tmp/dk4.epcat" \
+        --report json -o "$tmp/u4.xml" "$tmp/units.xml"
+    cp "$tmp/out" "$tmp/r4"
+    expect 1 "transcode the units (derived mappings; findings)" $EPSOS transcode --catalogue "$tmp/dk5.epcat" \
+        --report json -o "$tmp/u5.xml" "$tmp/units.xml"
+    cp "$tmp/out" "$tmp/r5"
+    cmp -s "$tmp/u4.xml" "$tmp/u5.xml" && cmp -s "$tmp/r4" "$tmp/r5" && ok "raw and derived mappings transcode alike" \
+        || bad "raw and derived mappings differ"
+    grep -c 'unit="mL"' "$tmp/u4.xml" | grep -qv '^0$' && ok "LMS15 ML became mL" || bad "no mL in the output"
     for f in "$CORPUS"/samples/konateq-openncp/samples/*.xml; do
         [ -f "$f" ] || continue
         $EPSOS transcode --catalogue "$tmp/full.epcat" -o "$tmp/p.xml" "$f" >"$tmp/out" 2>"$tmp/err"

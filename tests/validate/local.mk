@@ -8,3 +8,6 @@ validate_check_validate_CPPFLAGS = $(AM_CPPFLAGS) -DSRCDIR='"$(abs_srcdir)"'
 EXTRA_DIST += validate/known-differences.tsv
 TESTS += validate/test-validate-tool.sh
 EXTRA_DIST += validate/test-validate-tool.sh
+EXTRA_DIST += validate/corpus.list validate/recall.py
+TESTS += validate/test-validate-mutations.sh
+EXTRA_DIST += validate/test-validate-mutations.sh

@@ -32,10 +32,18 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# a document whose header has no error: exit 0, warnings only
-$EPSOS validate "$GOOD" > "$T/out" 2> "$T/err"; st=$?
-[ $st -eq 0 ] || fail "valid header: exit $st"; cat "$T/out" "$T/err"
+# a document without error (for libepsos and the Schematron, see
+# test-validate-mutations.sh): the one `epsos build` makes of
+# tests/data/ps/required-ps.json; exit 0, warnings only
+$EPSOS build -o "$T/good.xml" "$srcdir/data/ps/required-ps.json" > /dev/null 2>&1 || fail "build"
+$EPSOS validate "$T/good.xml" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 0 ] || { cat "$T/out"; fail "valid document: exit $st"; }
 grep -q ': 0 errors, [1-9][0-9]* warnings$' "$T/out" || fail "no summary line"
+# a corpus document with one error (the device entry's start time), confirmed
+# by the Schematron (check_validate): exit 1
+$EPSOS validate "$GOOD" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 1 ] || fail "corpus document: exit $st"; cat "$T/out" "$T/err"
+grep -q ': 1 errors, [1-9][0-9]* warnings$' "$T/out" || fail "no summary line"
 
 # one mutation: the author time without a time zone -> exit 1, the finding
 sed 's|<time value="20100701000000-0200" />|<time value="20100701000000" />|' "$GOOD" > "$T/bad.xml"
@@ -48,7 +56,43 @@ $EPSOS validate --json "$T/bad.xml" > "$T/out" 2> "$T/err"; st=$?
 [ $st -eq 1 ] || fail "--json: exit $st"
 grep -q '"severity": "error", "rule": "ts.tz", .*"location": "/hl7:ClinicalDocument\[1\]/hl7:author\[1\]/hl7:time\[1\]", "line": 49}$' \
     "$T/out" || { cat "$T/out"; fail "no JSON finding"; }
-grep -q '"errors": 1, ' "$T/out" || fail "no JSON summary"
+grep -q '"errors": 2, ' "$T/out" || fail "no JSON summary"
+$EPSOS validate --svrl "$T/bad.xml" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 1 ] || fail "--svrl: exit $st"
+grep -q '^<svrl:schematron-output xmlns:svrl="http://purl.oclc.org/dsdl/svrl"' "$T/out" || { cat "$T/out"; fail "no SVRL root"; }
+grep -q '<svrl:failed-assert id="ts.tz" test="ts.tz" role="error" location="/hl7:ClinicalDocument\[1\]/hl7:author\[1\]/hl7:time\[1\]" epsos:line="49">' \
+    "$T/out" || { cat "$T/out"; fail "no SVRL failed-assert"; }
+[ "$(grep -c '<svrl:failed-assert ' "$T/out")" -eq "$(grep -c '</svrl:failed-assert>' "$T/out")" ] || fail "SVRL not balanced"
+tail -n 1 "$T/out" | grep -q '^</svrl:schematron-output>$' || fail "SVRL not closed"
+grep -q ': 2 errors, ' "$T/err" || fail "no SVRL summary on stderr"
+$EPSOS validate --svrl --json "$T/bad.xml" > /dev/null 2>&1; st=$?
+[ $st -eq 2 ] || fail "--svrl --json: exit $st"
+
+# --catalogue: a catalogue (built here from a value set in the TSV form of
+# epsos-catalogue(5)) that lacks the confidentiality code N: vs.member error
+# at the ClinicalDocument, where the official Schematron reports it; the
+# other bound value sets are absent: vs.unknown (info), once each
+printf 'valueset\tsystem\tcode\tdisplay\n' > "$T/vs.tsv"
+printf '2.16.840.1.113883.1.11.10228\t2.16.840.1.113883.5.25\tR\trestricted\n' >> "$T/vs.tsv"
+$EPSOS catalogue build -o "$T/vs.epcat" "$T/vs.tsv" > /dev/null 2> "$T/err" || { cat "$T/err"; fail "catalogue build"; }
+$EPSOS validate --catalogue "$T/vs.epcat" "$T/good.xml" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 1 ] || { cat "$T/out" "$T/err"; fail "--catalogue: exit $st"; }
+grep -q ': error \[vs.member\] header confidentiality: code "N" (code system 2.16.840.1.113883.5.25) is not in the value set 2.16.840.1.113883.1.11.10228 at confidentialityCode (/hl7:ClinicalDocument\[1\])$' "$T/out" \
+    || { cat "$T/out"; fail "no vs.member finding"; }
+grep -q ': 1 errors, ' "$T/out" || { cat "$T/out"; fail "--catalogue: not exactly one error"; }
+[ "$(grep -c 'info \[vs.unknown\] .*value set 1.3.6.1.4.1.12559.11.10.1.3.1.42.34 ' "$T/out")" -eq 1 ] \
+    || { cat "$T/out"; fail "no single vs.unknown of the gender value set"; }
+$EPSOS validate --json --catalogue="$T/vs.epcat" "$T/good.xml" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 1 ] || fail "--catalogue=: exit $st"
+grep -q '"severity": "error", "rule": "vs.member", .*"location": "/hl7:ClinicalDocument\[1\]", "line": ' "$T/out" \
+    || { cat "$T/out"; fail "no JSON vs.member"; }
+$EPSOS validate --catalogue "$T/missing.epcat" "$T/good.xml" > /dev/null 2> "$T/err"; st=$?
+[ $st -eq 2 ] || fail "missing catalogue: exit $st"
+grep -q 'missing.epcat' "$T/err" || { cat "$T/err"; fail "the message does not name the catalogue"; }
+$EPSOS validate --catalogue "$T/good.xml" "$T/good.xml" > /dev/null 2>&1; st=$?
+[ $st -eq 2 ] || fail "a document as catalogue: exit $st"
+$EPSOS validate "$T/good.xml" --catalogue > /dev/null 2>&1; st=$?
+[ $st -eq 2 ] || fail "--catalogue without file: exit $st"
 
 # could not run: exit 2
 $EPSOS validate "$T/missing.xml" > /dev/null 2>&1; st=$?
