@@ -489,7 +489,7 @@ static char *lms_yaml_to_tsv(const char *path, const uint8_t *data, size_t len, 
             if (yaml_scalar(colon + 1, rest, sizeof rest) || rest[0] || !key[0] ||
                 strlen(key) >= sizeof e.code)
                 goto bad;
-            snprintf(e.code, sizeof e.code, "%s", key);
+            memcpy(e.code, key, strlen(key) + 1);   /* fits: checked above */
             have = true;
             continue;
         }
