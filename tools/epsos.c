@@ -958,6 +958,7 @@ typedef struct {
     size_t          nfiles, next;
     int             pretty;
     job_result     *results;
+    size_t          waiting;        /* result the main thread sleeps on, or SIZE_MAX */
     pthread_mutex_t lock;
     pthread_cond_t  cond;
 } job_queue;
@@ -974,6 +975,42 @@ static void process_one(run_state *r, const command *cmd, const char *file)
     epsos_doc_free(doc);
 }
 
+/* Takes the next file from the queue and processes it with r (the calling
+ * thread's own state); returns 0 when the queue is empty. */
+static int job_take(job_queue *q, run_state *r, int ok)
+{
+    pthread_mutex_lock(&q->lock);
+    size_t i = q->next < q->nfiles ? q->next++ : SIZE_MAX;
+    pthread_mutex_unlock(&q->lock);
+    if (i == SIZE_MAX)
+        return 0;
+    job_result res = { NULL, 0, EXIT_TROUBLE, 1 };
+    r->status = EXIT_OK;
+    r->ndocs = 0;                    /* separators are the writer's job */
+    r->out = ok ? open_memstream(&res.buf, &res.len) : NULL;
+    if (r->out != NULL) {
+        /* The stream is this thread's own: holding its lock for the
+         * whole document spares a lock round trip per stdio call. */
+        flockfile(r->out);
+        process_one(r, q->cmd, q->files[i]);
+        funlockfile(r->out);
+        if (fclose(r->out) != 0)
+            set_status(r, EXIT_TROUBLE);
+        res.status = r->status;
+    } else {
+        fprintf(stderr, "%s: %s: out of memory\n", progname, q->files[i]);
+    }
+    r->out = NULL;
+    pthread_mutex_lock(&q->lock);
+    q->results[i] = res;
+    /* Wake the main thread only when it sleeps on this very result: a
+     * wake-up per document costs two context switches on a small machine. */
+    if (q->waiting == i)
+        pthread_cond_signal(&q->cond);
+    pthread_mutex_unlock(&q->lock);
+    return 1;
+}
+
 static void *job_worker(void *arg)
 {
     job_queue *q = arg;
@@ -981,39 +1018,30 @@ static void *job_worker(void *arg)
     memset(&r, 0, sizeof r);
     r.pretty = q->pretty;
     int ok = epsos_ctx_new(&r.ctx) == EPSOS_OK;
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        size_t i = q->next < q->nfiles ? q->next++ : SIZE_MAX;
-        pthread_mutex_unlock(&q->lock);
-        if (i == SIZE_MAX)
-            break;
-        job_result res = { NULL, 0, EXIT_TROUBLE, 1 };
-        r.status = EXIT_OK;
-        r.ndocs = 0;                 /* separators are the main thread's job */
-        r.out = ok ? open_memstream(&res.buf, &res.len) : NULL;
-        if (r.out != NULL) {
-            /* The stream is this thread's own: holding its lock for the
-             * whole document spares a lock round trip per stdio call. */
-            flockfile(r.out);
-            process_one(&r, q->cmd, q->files[i]);
-            funlockfile(r.out);
-            if (fclose(r.out) != 0)
-                set_status(&r, EXIT_TROUBLE);
-            res.status = r.status;
-        } else {
-            fprintf(stderr, "%s: %s: out of memory\n", progname, q->files[i]);
-        }
-        pthread_mutex_lock(&q->lock);
-        q->results[i] = res;
-        pthread_cond_broadcast(&q->cond);
-        pthread_mutex_unlock(&q->lock);
-    }
+    while (job_take(q, &r, ok))
+        ;
     epsos_ctx_free(r.ctx);
     free(r.jw.first);
     return NULL;
 }
 
-/* Runs the files on `jobs` threads; output to r->out in file order. */
+/* Writes result i (done) to r->out and releases it. */
+static void job_emit(run_state *r, const command *cmd, job_result *res)
+{
+    if (res->len > 0) {
+        /* the separator a single run writes between documents */
+        if (r->ndocs++ > 0 && cmd->each == info_doc)
+            fputc('\n', r->out);
+        fwrite(res->buf, 1, res->len, r->out);
+    }
+    free(res->buf);
+    res->buf = NULL;
+    set_status(r, res->status);
+}
+
+/* Runs the files on `jobs` threads -- the main thread is one of them: it
+ * processes files too and, between two of its own, writes out the results
+ * that are ready, in the order of the files. */
 static void run_jobs(run_state *r, const command *cmd, char **files, size_t nfiles,
                      unsigned jobs)
 {
@@ -1025,33 +1053,43 @@ static void run_jobs(run_state *r, const command *cmd, char **files, size_t nfil
     q.files = files;
     q.nfiles = nfiles;
     q.pretty = r->pretty;
+    q.waiting = SIZE_MAX;
     q.results = xrealloc(NULL, sizeof *q.results * nfiles);
     memset(q.results, 0, sizeof *q.results * nfiles);
     pthread_mutex_init(&q.lock, NULL);
     pthread_cond_init(&q.cond, NULL);
-    for (unsigned t = 0; t < jobs; t++)
+    for (unsigned t = 1; t < jobs; t++)
         if (pthread_create(&threads[started], NULL, job_worker, &q) == 0)
             started++;
-    if (started == 0) {                     /* no thread: do the work here */
-        job_worker(&q);
-    }
+    run_state mine;                     /* the main thread's worker state */
+    memset(&mine, 0, sizeof mine);
+    mine.pretty = r->pretty;
+    int ok = epsos_ctx_new(&mine.ctx) == EPSOS_OK;
     progress pr;
     progress_init(&pr, nfiles);
-    for (size_t i = 0; i < nfiles; i++) {
-        progress_step(&pr, i, nfiles, files[i]);
+    size_t written = 0;
+    for (;;) {
+        int more = job_take(&q, &mine, ok);
         pthread_mutex_lock(&q.lock);
-        while (!q.results[i].done)
-            pthread_cond_wait(&q.cond, &q.lock);
-        pthread_mutex_unlock(&q.lock);
-        if (q.results[i].len > 0) {
-            /* the separator a single run writes between documents */
-            if (r->ndocs++ > 0 && cmd->each == info_doc)
-                fputc('\n', r->out);
-            fwrite(q.results[i].buf, 1, q.results[i].len, r->out);
+        while (written < nfiles && (q.results[written].done || !more)) {
+            if (!q.results[written].done) {     /* nothing left to take: wait */
+                q.waiting = written;
+                pthread_cond_wait(&q.cond, &q.lock);
+                continue;
+            }
+            q.waiting = SIZE_MAX;
+            pthread_mutex_unlock(&q.lock);
+            progress_step(&pr, written, nfiles, files[written]);
+            job_emit(r, cmd, &q.results[written]);
+            written++;
+            pthread_mutex_lock(&q.lock);
         }
-        free(q.results[i].buf);
-        set_status(r, q.results[i].status);
+        pthread_mutex_unlock(&q.lock);
+        if (written == nfiles)
+            break;
     }
+    epsos_ctx_free(mine.ctx);
+    free(mine.jw.first);
     progress_end(&pr);
     for (unsigned t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
