@@ -20,12 +20,6 @@
 #define LOINC "2.16.840.1.113883.6.1"
 #define VS(n) EH "42." #n
 
-#define ROW(f, t, mn, mx, path) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, NULL }
-#define ROWB(f, t, mn, mx, path, vs) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, NULL }
-#define ROWA(f, t, mn, mx, path, alt) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, alt }
-#define ROWBA(f, t, mn, mx, path, vs, alt) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, alt }
-#define ITEM(f, k, mn, mx, path) \
-    { EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, NULL }
 
 /* ---- sections ------------------------------------------------------------ */
 
@@ -81,12 +75,11 @@ static const epsos__row_src product_rows[] = {
     ITEM(OUTER_PACKAGE, PACKAGE, 0, 1, MAT "/" PKGP "/" PKG),
     ROW(CLASSIFICATION, CD, 0, N, MAT "/" GEN),
     ITEM(PART, PART, 0, N, MAT "/+pharm:part{classCode=PART}"),
-    { EPSOS_F_INGREDIENT, EPSOS_T_ITEM, 0, N, EPSOS_KIND_INGREDIENT,
-      MAT "/+pharm:ingredient{classCode=ACTI}", NULL,
-      MAT_OLD "/epsos:ingredient[@classCode=ACTI]" },
+    ITEMA(INGREDIENT, INGREDIENT, 0, N, MAT "/+pharm:ingredient{classCode=ACTI}",
+          MAT_OLD "/epsos:ingredient[@classCode=ACTI]"),
     /* legacy: epsos:marketingAuthorizationHolder (spec 4.2) */
-    { EPSOS_F_MANUFACTURER, EPSOS_T_ITEM, 0, 1, EPSOS_KIND_MANUFACTURER,
-      "manufacturerOrganization", NULL, "epsos:marketingAuthorizationHolder" },
+    ITEMA(MANUFACTURER, MANUFACTURER, 0, 1, "manufacturerOrganization",
+          "epsos:marketingAuthorizationHolder"),
 };
 
 /* An outer package (element: pharm:asContent around a containerPackagedProduct

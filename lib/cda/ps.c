@@ -21,12 +21,6 @@
 #define SNOMED "2.16.840.1.113883.6.96"
 #define VS(n) EH "42." #n
 
-#define ROW(f, t, mn, mx, path) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, NULL }
-#define ROWB(f, t, mn, mx, path, vs) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, NULL }
-#define ROWA(f, t, mn, mx, path, alt) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, alt }
-#define ROWBA(f, t, mn, mx, path, vs, alt) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, alt }
-#define ITEM(f, k, mn, mx, path) { EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, NULL }
-#define ITEMA(f, k, mn, mx, path, alt) { EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, alt }
 
 /* ---- sections ------------------------------------------------------------ */
 

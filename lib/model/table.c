@@ -10,9 +10,6 @@
 #include "table.h"
 
 #define N UINT32_MAX
-#define ROW(f, t, mn, mx, path) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, NULL }
-#define ROWB(f, t, mn, mx, path, vs) { EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, NULL }
-#define ITEM(f, k, mn, mx, path) { EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, NULL }
 
 #define VS(n) "1.3.6.1.4.1.12559.11.10.1.3.1.42." #n
 

@@ -78,6 +78,24 @@ typedef struct {
     const char *alt;           /* alternate (legacy) path, or NULL */
 } epsos__row_src;
 
+/* Row constructors for the kind tables (designated initializers: a member
+ * added to epsos__row_src later needs no change to the tables).
+ *   ROW(field, type, min, max, path)            ROWB: + value-set binding
+ *   ROWA: + alternate (legacy) path              ROWBA: + binding and alternate
+ *   ITEM(field, kind, min, max, path)           ITEMA: + alternate path */
+#define EPSOS__ROW(f, t, mn, mx, k, pth, vs, al) \
+    { .field = (f), .type = (t), .min = (mn), .max = (mx), .child_kind = (k), \
+      .path = (pth), .binding = (vs), .alt = (al) }
+#define ROW(f, t, mn, mx, path) EPSOS__ROW(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, NULL)
+#define ROWB(f, t, mn, mx, path, vs) EPSOS__ROW(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, NULL)
+#define ROWA(f, t, mn, mx, path, alt) EPSOS__ROW(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, alt)
+#define ROWBA(f, t, mn, mx, path, vs, alt) \
+    EPSOS__ROW(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, alt)
+#define ITEM(f, k, mn, mx, path) \
+    EPSOS__ROW(EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, NULL)
+#define ITEMA(f, k, mn, mx, path, alt) \
+    EPSOS__ROW(EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, alt)
+
 typedef struct {
     epsos__step steps[EPSOS__MAX_STEPS];
     unsigned    nsteps;        /* element steps */
