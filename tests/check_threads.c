@@ -2,8 +2,9 @@
  * Thread safety (issue 9): parse + read every field, build, validate,
  * transcode, translate, sign and verify on 8 threads at once, each thread
  * with its own ctx, all sharing one in-memory catalogue (built once from
- * the terminology fixtures) and one set of trust anchors, key and
- * certificate (an RSA key and a self-signed certificate made here with
+ * the terminology fixtures) and ONE trust store (an epsos_trust made once
+ * from the certificate, attached to every thread's verifier), and one key
+ * and certificate (an RSA key and a self-signed certificate made here with
  * OpenSSL, so that signatures are deterministic).  Every thread writes what
  * it gets (fields, serialized bytes with injected identifier and clock
  * sources, findings, signed bytes, verdicts) into a transcript, which must
@@ -52,6 +53,7 @@ static void put(tx *t, const void *s, size_t n)
     t->p[t->n] = '\0';
 }
 
+__attribute__((format(printf, 2, 3)))
 static void putf(tx *t, const char *fmt, ...)
 {
     char line[1024];
@@ -84,6 +86,7 @@ static int try_(tx *t, epsos_ctx *ctx, const char *what, int rc)
 
 static struct {
     epsos_catalogue *cat;
+    epsos_trust *trust;            /* the one trust store of every thread */
     char *key, *cert;              /* PEM */
     size_t key_len, cert_len;
     char *ps, *national;           /* document fixtures */
@@ -180,11 +183,17 @@ static void setup(void)
     fx.ps = slurp(TEST_DATA "/ps-header.xml", &fx.ps_len);
     fx.national = slurp(TEST_DATA "/term/ps-national.xml", &fx.national_len);
     make_pki();
+    ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
+    ck_assert_msg(epsos_trust_new_pem(&fx.trust, ctx, (const uint8_t *)fx.cert, fx.cert_len) ==
+                  EPSOS_OK, "trust store: %s", epsos_ctx_errmsg(ctx));
+    epsos_ctx_free(ctx);               /* the trust store does not keep it */
+    ck_assert_uint_eq(epsos_trust_count(fx.trust), 1);
 }
 
 static void teardown(void)
 {
     epsos_catalogue_free(fx.cat);
+    epsos_trust_free(fx.trust);
     free(fx.key);
     free(fx.cert);
     free(fx.ps);
@@ -388,7 +397,7 @@ static void work(tx *t)
         put(t, "\n", 1);
     }
     if (signed_xml && TRY(t, ctx, epsos_verifier_new(&v, ctx)) == EPSOS_OK &&
-        TRY(t, ctx, epsos_verifier_add_trust_pem(v, (const uint8_t *)fx.cert, fx.cert_len)) == EPSOS_OK &&
+        TRY(t, ctx, epsos_verifier_set_trust(v, fx.trust)) == EPSOS_OK &&
         TRY(t, ctx, epsos_verifier_set_time(v, 1798761600)) == EPSOS_OK) {   /* 2027-01-01 */
         verify(t, ctx, v, "signed", signed_xml, signed_len);
         char *title = strstr((char *)signed_xml, "<title>");
@@ -450,6 +459,7 @@ START_TEST(test_threads_same_results)
         ck_assert_int_eq(pthread_create(&th[i], NULL, thread_main, results[i]), 0);
     for (int i = 0; i < THREADS; i++)
         ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+    ck_assert_uint_eq(epsos_trust_count(fx.trust), 1);  /* untouched by the threads */
     for (int i = 0; i < THREADS; i++)
         for (int j = 0; j < ROUNDS; j++) {
             tx *got = &results[i][j];

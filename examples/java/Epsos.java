@@ -256,6 +256,11 @@ public interface Epsos extends Library {
     int epsos_verifier_new(PointerByReference out, Pointer ctx);
     int epsos_verifier_add_trust(Pointer verifier, String path);
     void epsos_verifier_free(Pointer verifier);
+    int epsos_verifier_set_trust(Pointer verifier, Pointer trust);
+    int epsos_trust_new(PointerByReference out, Pointer ctx, String path);
+    int epsos_trust_new_pem(PointerByReference out, Pointer ctx, byte[] data, SizeT len);
+    SizeT epsos_trust_count(Pointer trust);
+    void epsos_trust_free(Pointer trust);
     int epsos_assertion_builder_new(PointerByReference out, Pointer ctx, int kind);
     int epsos_assertion_builder_set(Pointer builder, int field, String value);
     int epsos_assertion_builder_set_time(Pointer builder, int field, long unixSeconds);

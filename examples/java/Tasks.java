@@ -780,10 +780,15 @@ public final class Tasks {
         check(E.epsos_verifier_new(r, ctx), "epsos_verifier_new");
         Pointer verifier = r.getValue(), a = null;
         try {
-            if (E.epsos_verifier_add_trust(verifier, trust) != Epsos.OK) {
+            /* one immutable trust store, shareable by verifiers of any thread */
+            if (E.epsos_trust_new(r, ctx, trust) != Epsos.OK) {
                 err.println("sign-verify: " + trust + ": " + E.epsos_ctx_errmsg(ctx));
                 return 2;
             }
+            Pointer store = r.getValue();
+            int rc = E.epsos_verifier_set_trust(verifier, store);
+            E.epsos_trust_free(store);           /* the verifier keeps its own reference */
+            check(rc, "epsos_verifier_set_trust");
             byte[] xml;
             try { xml = Files.readAllBytes(Paths.get(path)); } catch (IOException e) {
                 err.println("sign-verify: cannot read " + path);

@@ -181,6 +181,10 @@ class _Verifier(Structure):
     pass
 
 
+class _Trust(Structure):
+    pass
+
+
 class _ABuilder(Structure):
     pass
 
@@ -198,6 +202,7 @@ catalogue_p = POINTER(_Catalogue)
 termreport_p = POINTER(_TermReport)
 signer_p = POINTER(_Signer)
 verifier_p = POINTER(_Verifier)
+trust_p = POINTER(_Trust)
 abuilder_p = POINTER(_ABuilder)
 assertion_p = POINTER(_Assertion)
 _cstr_out = POINTER(c_char_p)
@@ -303,6 +308,11 @@ _PROTOTYPES = {
     "epsos_verifier_add_trust": (c_int, [verifier_p, c_char_p]),
     "epsos_verifier_add_trust_pem": (c_int, [verifier_p, c_char_p, c_size_t]),
     "epsos_verifier_free": (None, [verifier_p]),
+    "epsos_verifier_set_trust": (c_int, [verifier_p, trust_p]),
+    "epsos_trust_new": (c_int, [POINTER(trust_p), ctx_p, c_char_p]),
+    "epsos_trust_new_pem": (c_int, [POINTER(trust_p), ctx_p, c_char_p, c_size_t]),
+    "epsos_trust_count": (c_size_t, [trust_p]),
+    "epsos_trust_free": (None, [trust_p]),
     "epsos_assertion_builder_new": (c_int, [POINTER(abuilder_p), ctx_p, c_int32]),
     "epsos_assertion_builder_set": (c_int, [abuilder_p, c_int32, c_char_p]),
     "epsos_assertion_builder_set_time": (c_int, [abuilder_p, c_int32, c_int64]),
@@ -496,11 +506,30 @@ class Context:
                        "epsos_signer_add_chain_pem")
         return signer
 
-    def verifier(self, *trust_paths):
-        """A Verifier trusting the PEM certificates (and CRLs) of the files."""
+    def trust(self, path=None, pem=None):
+        """An immutable Trust store: the PEM certificates and CRLs of a file or
+        directory (path) or of bytes (pem), shared by any number of verifiers,
+        of any contexts and threads."""
+        h = trust_p()
+        if pem is not None:
+            pem = bytes(pem)
+            rc = self._lib.epsos_trust_new_pem(byref(h), self._handle(), pem, len(pem))
+            self.check(rc, "epsos_trust_new_pem")
+        else:
+            self.check(self._lib.epsos_trust_new(byref(h), self._handle(), _b(path)),
+                       "epsos_trust_new")
+        return Trust(self, h)
+
+    def verifier(self, *trust_paths, trust=None):
+        """A Verifier trusting the PEM certificates (and CRLs) of the files,
+        or the shared Trust store trust (then the files are added for this
+        verifier alone)."""
         h = verifier_p()
         self.check(self._lib.epsos_verifier_new(byref(h), self._handle()), "epsos_verifier_new")
         v = Verifier(self, h)
+        if trust is not None:
+            self.check(self._lib.epsos_verifier_set_trust(h, trust._handle()),
+                       "epsos_verifier_set_trust")
         for path in trust_paths:
             self.check(self._lib.epsos_verifier_add_trust(h, _b(path)),
                        "epsos_verifier_add_trust")
@@ -902,6 +931,18 @@ class Verifier(_Owned):
     """An epsos_verifier with its trust store (Context.verifier)."""
 
     _free = "epsos_verifier_free"
+
+
+class Trust(_Owned):
+    """An immutable, shared epsos_trust (Context.trust).  A verifier keeps
+    the store it was given: closing this handle drops the caller's part only."""
+
+    _free = "epsos_trust_free"
+
+    @property
+    def count(self):
+        """The number of certificates and CRLs."""
+        return self._lib.epsos_trust_count(self._handle())
 
 
 class AssertionBuilder(_Owned):

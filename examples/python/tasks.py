@@ -619,8 +619,10 @@ def sign(ctx, key, cert, out, chain=None):
 
 
 def verify(ctx, trust, path):
+    # the shared, immutable trust store: the verifier keeps its own reference
     try:
-        verifier = ctx.verifier(trust)
+        with ctx.trust(trust) as store:
+            verifier = ctx.verifier(trust=store)
     except epsos.Error as e:
         err("sign-verify: %s: %s" % (trust, e.message))
         return 2

@@ -26,6 +26,7 @@ EPSOS_BEGIN_DECLS
 
 typedef struct epsos_signer epsos_signer;
 typedef struct epsos_verifier epsos_verifier;
+typedef struct epsos_trust epsos_trust;
 typedef struct epsos_dsig_result epsos_dsig_result;
 
 /* Where the signature goes (position argument of the sign functions). */
@@ -118,8 +119,35 @@ EPSOS_API int epsos_verifier_set_time(epsos_verifier *verifier, int64_t unix_sec
 /* EPSOS_VERIFY_* flags. */
 EPSOS_API int epsos_verifier_set_flags(epsos_verifier *verifier, uint32_t flags);
 
-/* Release a verifier.  NULL-safe. */
+/* Release a verifier (and its reference to a shared trust store).
+ * NULL-safe. */
 EPSOS_API void epsos_verifier_free(epsos_verifier *verifier);
+
+/* --- shared trust store -------------------------------------------------- */
+
+/* An immutable trust store: the PEM certificates (trust anchors) and PEM
+ * X509 CRLs of a file, or of every regular file of a directory, all read
+ * now and never changed afterwards.  It keeps no reference to ctx (errors
+ * only) and may be attached to any number of verifiers of any contexts,
+ * used at the same time on different threads.  *out is NULL on failure. */
+EPSOS_API int epsos_trust_new(epsos_trust **out, epsos_ctx *ctx, const char *path);
+
+/* Same from memory. */
+EPSOS_API int epsos_trust_new_pem(epsos_trust **out, epsos_ctx *ctx,
+                                  const uint8_t *data, size_t len);
+
+/* The number of certificates and CRLs of the store; 0 for NULL. */
+EPSOS_API size_t epsos_trust_count(const epsos_trust *trust);
+
+/* Drop the caller's reference: the store lives on while a verifier uses
+ * it.  NULL-safe. */
+EPSOS_API void epsos_trust_free(epsos_trust *trust);
+
+/* Verify with trust (the verifier takes a reference) instead of the trust
+ * anchors and CRLs the verifier had; NULL returns to an empty store.
+ * Later additions with epsos_verifier_add_trust*() go to this verifier
+ * only, never into the shared store. */
+EPSOS_API int epsos_verifier_set_trust(epsos_verifier *verifier, epsos_trust *trust);
 
 /* Verify the signature of a document: id NULL expects the whole-document
  * signature, otherwise the signature of the element with that ID.

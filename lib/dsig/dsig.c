@@ -4,13 +4,15 @@
  *
  * libxml2 C14N (exclusive, with an InclusiveNamespaces prefix list; the
  * enveloped transform and the reference scope are a visibility callback)
- * and OpenSSL 3 EVP with the ctx's own OSSL_LIB_CTX.  Nothing process-wide
- * is touched; the thread's OpenSSL error queue is cleared on entry and on
- * exit, its last entry copied into the ctx error.
+ * and OpenSSL 3 EVP with the ctx's own OSSL_LIB_CTX (a verifier on a
+ * shared epsos_trust: the trust store's own, see struct epsos_trust).
+ * Nothing process-wide is touched; the thread's OpenSSL error queue is
+ * cleared on entry and on exit, its last entry copied into the ctx error.
  */
 #include "config.h"
 #include <dirent.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,12 +54,28 @@ struct epsos_signer {
     STACK_OF(X509)  *chain;
 };
 
+/* An immutable trust store shared by verifiers (of any ctx, on any
+ * thread): its own OSSL_LIB_CTX, in which its certificates and CRLs were
+ * parsed and in which every verification with it runs, so that no OpenSSL
+ * object ever mixes two library contexts; the X509_STORE is complete and
+ * its lookup tables sorted before the handle is returned, so concurrent
+ * X509_verify_cert calls (each with its own X509_STORE_CTX) only read it. */
+struct epsos_trust {
+    atomic_size_t       refs;      /* the creator's reference + one per verifier */
+    OSSL_LIB_CTX       *lib;
+    X509_STORE         *store;
+    STACK_OF(X509)     *certs;     /* what the store holds, for copies */
+    STACK_OF(X509_CRL) *crls;
+    bool                have_crl;
+};
+
 struct epsos_verifier {
-    epsos_ctx  *ctx;
-    X509_STORE *store;
-    int64_t     at;
-    uint32_t    flags;
-    bool        have_crl;
+    epsos_ctx   *ctx;
+    X509_STORE  *store;            /* private store; NULL: the shared one as is */
+    epsos_trust *trust;            /* shared trust store (a reference) or NULL */
+    int64_t      at;
+    uint32_t     flags;
+    bool         have_crl;
 };
 
 struct epsos_dsig_result {
@@ -988,6 +1006,20 @@ EPSOS_API int epsos_xml_sign(uint8_t **out, size_t *out_len, epsos_signer *signe
 /* verifier                                                               */
 /* ---------------------------------------------------------------------- */
 
+/* The library context verifications of v run in: the shared trust
+ * store's when the verifier has one (its certificates live there), else
+ * the ctx's.  NULL when the ctx's cannot be created. */
+static OSSL_LIB_CTX *vlib(epsos_verifier *v)
+{
+    return v->trust ? v->trust->lib : epsos__ctx_libctx(v->ctx);
+}
+
+/* The store verifications of v use. */
+static X509_STORE *vstore(const epsos_verifier *v)
+{
+    return v->store ? v->store : v->trust->store;
+}
+
 EPSOS_API int epsos_verifier_new(epsos_verifier **out, epsos_ctx *ctx)
 {
     if (out)
@@ -1015,40 +1047,174 @@ EPSOS_API void epsos_verifier_free(epsos_verifier *v)
     if (!v)
         return;
     X509_STORE_free(v->store);
+    epsos_trust_free(v->trust);
     epsos__free(v);
 }
 
-/* Certificates and CRLs of a PEM BIO into the store; the number added. */
-static int add_pem(epsos_verifier *v, BIO *b, size_t *added)
+/* Where PEM certificates and CRLs go: a store, and for a trust store also
+ * the lists of what it holds. */
+typedef struct {
+    epsos_ctx          *ctx;      /* errors */
+    OSSL_LIB_CTX       *lib;      /* parsing */
+    X509_STORE         *store;
+    STACK_OF(X509)     *certs;    /* NULL: not kept */
+    STACK_OF(X509_CRL) *crls;
+    bool                have_crl;
+} loader;
+
+static int load_cert(loader *l, X509 *x)
 {
-    OSSL_LIB_CTX *lib = epsos__ctx_libctx(v->ctx);
-    STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio_ex(b, NULL, no_password, NULL, lib, NULL);
+    if (!X509_STORE_add_cert(l->store, x))
+        return ossl_err(l->ctx, EPSOS_ENOMEM, "cannot add a certificate to the trust store");
+    if (l->certs) {
+        if (!sk_X509_push(l->certs, x))
+            return ossl_err(l->ctx, EPSOS_ENOMEM, "cannot add a certificate to the trust store");
+        X509_up_ref(x);
+    }
+    return EPSOS_OK;
+}
+
+static int load_crl(loader *l, X509_CRL *c)
+{
+    if (!X509_STORE_add_crl(l->store, c))
+        return ossl_err(l->ctx, EPSOS_ENOMEM, "cannot add a CRL to the trust store");
+    if (l->crls) {
+        if (!sk_X509_CRL_push(l->crls, c))
+            return ossl_err(l->ctx, EPSOS_ENOMEM, "cannot add a CRL to the trust store");
+        X509_CRL_up_ref(c);
+    }
+    l->have_crl = true;
+    return EPSOS_OK;
+}
+
+/* Certificates and CRLs of a PEM BIO into the store; the number added.
+ * Data without any PEM block adds nothing; a PEM certificate or CRL that
+ * does not decode is an error (what names the input). */
+static int add_pem(loader *l, BIO *b, const char *what, size_t *added)
+{
+    STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio_ex(b, NULL, no_password, NULL, l->lib,
+                                                           NULL);
     *added = 0;
     if (!infos) {
+        unsigned long e = ERR_peek_last_error();
+        if (!e)
+            return EPSOS_OK;
+        if (ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+            return ossl_err(l->ctx, EPSOS_ENOMEM, "out of memory reading PEM trust data");
+        char buf[256];
+        ERR_error_string_n(e, buf, sizeof buf);
         ERR_clear_error();
-        return EPSOS_OK;
+        return epsos__err(l->ctx, EPSOS_EVALUE,
+                          "%s: a PEM block is not a valid certificate or X509 CRL "
+                          "(expected -----BEGIN CERTIFICATE----- or -----BEGIN X509 CRL----- "
+                          "around base64 DER): %s", what, buf);
     }
     int rc = EPSOS_OK;
-    for (int i = 0; i < sk_X509_INFO_num(infos); i++) {
+    for (int i = 0; rc == EPSOS_OK && i < sk_X509_INFO_num(infos); i++) {
         X509_INFO *xi = sk_X509_INFO_value(infos, i);
-        if (xi->x509) {
-            if (!X509_STORE_add_cert(v->store, xi->x509)) {
-                rc = ossl_err(v->ctx, EPSOS_ERROR, "cannot add a certificate to the trust store");
-                break;
-            }
+        if (xi->x509 && (rc = load_cert(l, xi->x509)) == EPSOS_OK)
             (*added)++;
-        }
-        if (xi->crl) {
-            if (!X509_STORE_add_crl(v->store, xi->crl)) {
-                rc = ossl_err(v->ctx, EPSOS_ERROR, "cannot add a CRL to the trust store");
-                break;
-            }
-            v->have_crl = true;
+        if (rc == EPSOS_OK && xi->crl && (rc = load_crl(l, xi->crl)) == EPSOS_OK)
             (*added)++;
-        }
     }
     sk_X509_INFO_pop_free(infos, X509_INFO_free);
     ERR_clear_error();
+    return rc;
+}
+
+static int load_mem(loader *l, const char *fn, const uint8_t *data, size_t len)
+{
+    if (!data || !len)
+        return epsos__err(l->ctx, EPSOS_EINVAL, "%s: no data", fn);
+    BIO *b = mem_bio(l->ctx, data, len);
+    if (!b)
+        return epsos_ctx_errcode(l->ctx);
+    size_t n = 0;
+    int rc = add_pem(l, b, "trust data", &n);
+    BIO_free(b);
+    if (rc == EPSOS_OK && n == 0)
+        rc = epsos__err(l->ctx, EPSOS_EVALUE, "no PEM certificate or CRL in the trust data");
+    return rc;
+}
+
+static int add_file(loader *l, const char *path, size_t *n)
+{
+    BIO *b = BIO_new_file(path, "rb");
+    if (!b) {
+        ERR_clear_error();
+        return epsos__err(l->ctx, EPSOS_EIO, "%s: cannot read the file", path);
+    }
+    int rc = add_pem(l, b, path, n);
+    BIO_free(b);
+    return rc;
+}
+
+/* A file, or every regular file of a directory (files without PEM blocks
+ * are skipped there). */
+static int load_path(loader *l, const char *fn, const char *path)
+{
+    if (!path)
+        return epsos__err(l->ctx, EPSOS_EINVAL, "%s: NULL path", fn);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return epsos__err(l->ctx, EPSOS_EIO, "%s: no such file or directory", path);
+    size_t total = 0, n = 0;
+    int rc = EPSOS_OK;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d)
+            return epsos__err(l->ctx, EPSOS_EIO, "%s: cannot read the directory", path);
+        struct dirent *e;
+        while (rc == EPSOS_OK && (e = readdir(d)) != NULL) {
+            char full[4096];
+            if (e->d_name[0] == '.' ||
+                (size_t)snprintf(full, sizeof full, "%s/%s", path, e->d_name) >= sizeof full)
+                continue;
+            struct stat fs;
+            if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode))
+                continue;
+            rc = add_file(l, full, &n);
+            total += n;
+        }
+        closedir(d);
+    } else {
+        rc = add_file(l, path, &total);
+    }
+    if (rc == EPSOS_OK && total == 0)
+        rc = epsos__err(l->ctx, EPSOS_EVALUE, "%s: no PEM certificate or CRL", path);
+    return rc;
+}
+
+/* Before an addition to a verifier that uses a shared trust store as is:
+ * a private store with the shared certificates and CRLs (the shared store
+ * is never modified). */
+static int own_store(epsos_verifier *v)
+{
+    if (v->store)
+        return EPSOS_OK;
+    X509_STORE *s = X509_STORE_new();
+    bool ok = s != NULL;
+    for (int i = 0; ok && i < sk_X509_num(v->trust->certs); i++)
+        ok = X509_STORE_add_cert(s, sk_X509_value(v->trust->certs, i)) == 1;
+    for (int i = 0; ok && i < sk_X509_CRL_num(v->trust->crls); i++)
+        ok = X509_STORE_add_crl(s, sk_X509_CRL_value(v->trust->crls, i)) == 1;
+    if (!ok) {
+        X509_STORE_free(s);
+        return ossl_err(v->ctx, EPSOS_ENOMEM, "cannot copy the shared trust store");
+    }
+    v->store = s;
+    return EPSOS_OK;
+}
+
+/* A loader into the verifier's own store (made first when needed). */
+static int verifier_loader(epsos_verifier *v, loader *l)
+{
+    memset(l, 0, sizeof *l);
+    l->ctx = v->ctx;
+    if (!(l->lib = vlib(v)))
+        return epsos_ctx_errcode(v->ctx) ? epsos_ctx_errcode(v->ctx) : EPSOS_ENOMEM;
+    int rc = own_store(v);
+    l->store = v->store;
     return rc;
 }
 
@@ -1060,26 +1226,11 @@ EPSOS_API int epsos_verifier_add_trust_pem(epsos_verifier *v, const uint8_t *dat
     if (!data || !len)
         return epsos__err(v->ctx, EPSOS_EINVAL, "epsos_verifier_add_trust_pem: no data");
     ERR_clear_error();
-    BIO *b = mem_bio(v->ctx, data, len);
-    if (!b)
-        return epsos_ctx_errcode(v->ctx);
-    size_t n = 0;
-    int rc = add_pem(v, b, &n);
-    BIO_free(b);
-    if (rc == EPSOS_OK && n == 0)
-        rc = epsos__err(v->ctx, EPSOS_EVALUE, "no PEM certificate or CRL in the trust data");
-    return rc;
-}
-
-static int add_file(epsos_verifier *v, const char *path, size_t *n)
-{
-    BIO *b = BIO_new_file(path, "rb");
-    if (!b) {
-        ERR_clear_error();
-        return epsos__err(v->ctx, EPSOS_EIO, "%s: cannot read the file", path);
-    }
-    int rc = add_pem(v, b, n);
-    BIO_free(b);
+    loader l;
+    int rc = verifier_loader(v, &l);
+    if (rc == EPSOS_OK)
+        rc = load_mem(&l, "epsos_verifier_add_trust_pem", data, len);
+    v->have_crl |= l.have_crl;
     return rc;
 }
 
@@ -1091,34 +1242,118 @@ EPSOS_API int epsos_verifier_add_trust(epsos_verifier *v, const char *path)
     if (!path)
         return epsos__err(v->ctx, EPSOS_EINVAL, "epsos_verifier_add_trust: NULL path");
     ERR_clear_error();
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return epsos__err(v->ctx, EPSOS_EIO, "%s: no such file or directory", path);
-    size_t total = 0, n = 0;
-    int rc = EPSOS_OK;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return epsos__err(v->ctx, EPSOS_EIO, "%s: cannot read the directory", path);
-        struct dirent *e;
-        while (rc == EPSOS_OK && (e = readdir(d)) != NULL) {
-            char full[4096];
-            if (e->d_name[0] == '.' ||
-                (size_t)snprintf(full, sizeof full, "%s/%s", path, e->d_name) >= sizeof full)
-                continue;
-            struct stat fs;
-            if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode))
-                continue;
-            rc = add_file(v, full, &n);
-            total += n;
-        }
-        closedir(d);
-    } else {
-        rc = add_file(v, path, &total);
-    }
-    if (rc == EPSOS_OK && total == 0)
-        rc = epsos__err(v->ctx, EPSOS_EVALUE, "%s: no PEM certificate or CRL", path);
+    loader l;
+    int rc = verifier_loader(v, &l);
+    if (rc == EPSOS_OK)
+        rc = load_path(&l, "epsos_verifier_add_trust", path);
+    v->have_crl |= l.have_crl;
     return rc;
+}
+
+EPSOS_API int epsos_verifier_set_trust(epsos_verifier *v, epsos_trust *trust)
+{
+    if (!v)
+        return EPSOS_EINVAL;
+    epsos__ctx_reset(v->ctx);
+    X509_STORE *empty = NULL;
+    if (!trust && !(empty = X509_STORE_new()))
+        return ossl_err(v->ctx, EPSOS_ENOMEM, "cannot create a certificate store");
+    if (trust)
+        atomic_fetch_add_explicit(&trust->refs, 1, memory_order_relaxed);
+    X509_STORE_free(v->store);         /* first: its objects may live in v->trust's lib ctx */
+    epsos_trust_free(v->trust);
+    v->trust = trust;
+    v->store = empty;
+    v->have_crl = trust && trust->have_crl;
+    return EPSOS_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* shared trust store                                                     */
+/* ---------------------------------------------------------------------- */
+
+static void trust_destroy(epsos_trust *t)
+{
+    X509_STORE_free(t->store);
+    sk_X509_pop_free(t->certs, X509_free);
+    sk_X509_CRL_pop_free(t->crls, X509_CRL_free);
+    OSSL_LIB_CTX_free(t->lib);         /* last: the objects above belong to it */
+    epsos__free(t);
+}
+
+/* A new trust store filled by mem (data, len) or by path. */
+static int trust_new(epsos_trust **out, epsos_ctx *ctx, const char *fn, const char *path,
+                     const uint8_t *data, size_t len)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !ctx)
+        return EPSOS_EINVAL;
+    epsos__ctx_reset(ctx);
+    ERR_clear_error();
+    epsos_trust *t = epsos__calloc(1, sizeof *t);
+    if (!t)
+        return epsos__err(ctx, EPSOS_ENOMEM, "%s: out of memory", fn);
+    atomic_init(&t->refs, 1);
+    t->lib = OSSL_LIB_CTX_new();
+    t->store = X509_STORE_new();
+    t->certs = sk_X509_new_null();
+    t->crls = sk_X509_CRL_new_null();
+    if (!t->lib || !t->store || !t->certs || !t->crls) {
+        trust_destroy(t);
+        return ossl_err(ctx, EPSOS_ENOMEM, "cannot create a trust store");
+    }
+    loader l = { .ctx = ctx, .lib = t->lib, .store = t->store, .certs = t->certs,
+                 .crls = t->crls };
+    int rc = path ? load_path(&l, fn, path) : load_mem(&l, fn, data, len);
+    t->have_crl = l.have_crl;
+    /* Everything OpenSSL would compute lazily on first use is computed
+     * now, on this thread: the extension caches of the certificates, the
+     * sorted order of the store's objects and of each CRL's entries. */
+    for (int i = 0; rc == EPSOS_OK && i < sk_X509_num(t->certs); i++)
+        (void)X509_get_extension_flags(sk_X509_value(t->certs, i));
+    for (int i = 0; rc == EPSOS_OK && i < sk_X509_CRL_num(t->crls); i++) {
+        STACK_OF(X509_REVOKED) *rev = X509_CRL_get_REVOKED(sk_X509_CRL_value(t->crls, i));
+        if (rev)
+            sk_X509_REVOKED_sort(rev);
+    }
+    if (rc == EPSOS_OK)
+        sk_X509_OBJECT_sort(X509_STORE_get0_objects(t->store));
+    ERR_clear_error();
+    if (rc != EPSOS_OK) {
+        trust_destroy(t);
+        return rc;
+    }
+    *out = t;
+    return EPSOS_OK;
+}
+
+EPSOS_API int epsos_trust_new(epsos_trust **out, epsos_ctx *ctx, const char *path)
+{
+    if (out)
+        *out = NULL;
+    if (out && ctx && !path) {
+        epsos__ctx_reset(ctx);
+        return epsos__err(ctx, EPSOS_EINVAL, "epsos_trust_new: NULL path");
+    }
+    return trust_new(out, ctx, "epsos_trust_new", path, NULL, 0);
+}
+
+EPSOS_API int epsos_trust_new_pem(epsos_trust **out, epsos_ctx *ctx, const uint8_t *data,
+                                  size_t len)
+{
+    return trust_new(out, ctx, "epsos_trust_new_pem", NULL, data, len);
+}
+
+EPSOS_API size_t epsos_trust_count(const epsos_trust *trust)
+{
+    return trust ? (size_t)sk_X509_num(trust->certs) + (size_t)sk_X509_CRL_num(trust->crls) : 0;
+}
+
+EPSOS_API void epsos_trust_free(epsos_trust *trust)
+{
+    if (trust && atomic_fetch_sub_explicit(&trust->refs, 1, memory_order_acq_rel) == 1)
+        trust_destroy(trust);
 }
 
 EPSOS_API int epsos_verifier_set_time(epsos_verifier *v, int64_t unix_seconds)
@@ -1371,7 +1606,7 @@ static bool parse_signature(vstate *st, xmlNode *sig, sigparts *p)
 /* KeyInfo: X509Data with X509Certificate (signer first, then chain). */
 static X509 *read_certs(vstate *st, const sigparts *p, STACK_OF(X509) *chain)
 {
-    OSSL_LIB_CTX *lib = epsos__ctx_libctx(st->v->ctx);
+    OSSL_LIB_CTX *lib = vlib(st->v);
     bool bad = false;
     X509 *leaf = NULL;
     xmlNode *ki = p->key_info;
@@ -1446,7 +1681,7 @@ static void verify_tree(vstate *st, const char *id)
 {
     epsos_verifier *v = st->v;
     epsos_ctx *ctx = v->ctx;
-    OSSL_LIB_CTX *lib = epsos__ctx_libctx(ctx);
+    OSSL_LIB_CTX *lib = vlib(v);
     xmlNode *root = xmlDocGetRootElement(st->doc), *target = root;
     if (!root || !lib) {
         st->oom = !lib;
@@ -1628,7 +1863,7 @@ static void verify_tree(vstate *st, const char *id)
     }
     /* the certificate */
     X509_STORE_CTX *sc = X509_STORE_CTX_new_ex(lib, NULL);
-    if (!sc || !X509_STORE_CTX_init(sc, v->store, leaf, chain)) {
+    if (!sc || !X509_STORE_CTX_init(sc, vstore(v), leaf, chain)) {
         X509_STORE_CTX_free(sc);
         st->oom = true;
         goto done;

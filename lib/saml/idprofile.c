@@ -12,8 +12,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <libxml/xmlstring.h>
 #include "core/internal.h"
+#include "model/dt.h"
 #include "epsos/idprofile.h"
 
 #define NTRAITS 12          /* trait numbers 1 .. 11 */
@@ -277,8 +277,9 @@ int epsos_idprofile_parse(epsos_idprofile **out, epsos_ctx *ctx, const uint8_t *
         pos = e + 1;
         if (memchr(line, 0, l))
             rc = epsos__err(ctx, EPSOS_EPARSE, "idprofile line %d: NUL byte", ln);
-        else if (!xmlCheckUTF8((const xmlChar *)line))
-            rc = epsos__err(ctx, EPSOS_EPARSE, "idprofile line %d: not UTF-8", ln);
+        else if (!epsos__xml_text_valid(line))   /* strict: no overlong forms */
+            rc = epsos__err(ctx, EPSOS_EPARSE,
+                            "idprofile line %d: not UTF-8 text (or a control character)", ln);
         else if (l && line[0] != '#')
             rc = parse_line(p, ctx, line, ln, &magic);
     }
@@ -328,7 +329,7 @@ void epsos_idquery_free(epsos_idquery *q)
 
 static bool text_ok(const char *v)
 {
-    return *v && xmlCheckUTF8((const xmlChar *)v) && !strpbrk(v, "\t\n\r");
+    return *v && epsos__xml_text_valid(v) && !strpbrk(v, "\t\n\r");
 }
 
 int epsos_idquery_add_id(epsos_idquery *q, const char *oid, const char *value)

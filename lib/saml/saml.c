@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 #include "core/internal.h"
 #include "model/model.h"
+#include "model/dt.h"
 #include "epsos/saml.h"
 
 #define NS_SAML  "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -362,8 +363,9 @@ int epsos_assertion_builder_set(epsos_assertion_builder *b, int32_t field, const
         if (!*value)
             return epsos__err(b->ctx, EPSOS_EVALUE, "assertion builder: field %d: empty value",
                               (int)field);
-        if (!xmlCheckUTF8((const xmlChar *)value))
-            return epsos__err(b->ctx, EPSOS_EVALUE, "assertion builder: field %d: not UTF-8",
+        if (!epsos__xml_text_valid(value))   /* strict: no overlong forms, XML characters */
+            return epsos__err(b->ctx, EPSOS_EVALUE,
+                              "assertion builder: field %d: not UTF-8 text of XML characters",
                               (int)field);
         if (field == EPSOS_SAML_ID &&
             !((value[0] >= 'A' && value[0] <= 'Z') || (value[0] >= 'a' && value[0] <= 'z') ||

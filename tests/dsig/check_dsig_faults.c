@@ -22,8 +22,9 @@
 #define HCP "_hcp-5b1d7c2e-1f4a-4c1e-9d3a-2b7f3a0c9e11"
 
 static char pki[512];
-static char *key, *cert, *chain, *header, *signed_header;
-static size_t key_len, cert_len, chain_len, header_len;
+static char *key, *cert, *chain, *header, *signed_header, *root;
+static size_t key_len, cert_len, chain_len, header_len, root_len;
+static epsos_trust *shared;      /* made once, before the faults */
 
 
 static char *slurp(const char *name, size_t *len)
@@ -88,6 +89,38 @@ static int scenario_verify(epsos_ctx *ctx, int *valid)
     return rc;
 }
 
+/* A trust store made under faults, and the long-lived shared one: the
+ * verifiers of both (the first after its creator dropped its reference). */
+static int scenario_verify_shared(epsos_ctx *ctx, int *valid)
+{
+    epsos_trust *t = NULL;
+    epsos_verifier *v = NULL, *w = NULL;
+    epsos_dsig_result *res = NULL, *res2 = NULL;
+    *valid = 0;
+    int rc = epsos_trust_new_pem(&t, ctx, (uint8_t *)root, root_len);
+    if (rc == EPSOS_OK)
+        rc = epsos_verifier_new(&v, ctx);
+    if (rc == EPSOS_OK)
+        rc = epsos_verifier_set_trust(v, t);
+    epsos_trust_free(t);
+    if (rc == EPSOS_OK)
+        rc = epsos_xml_verify(&res, v, (uint8_t *)signed_header, strlen(signed_header), HCP);
+    if (rc == EPSOS_OK)
+        rc = epsos_verifier_new(&w, ctx);
+    if (rc == EPSOS_OK)
+        rc = epsos_verifier_set_trust(w, shared);
+    if (rc == EPSOS_OK)
+        rc = epsos_xml_verify(&res2, w, (uint8_t *)signed_header, strlen(signed_header), HCP);
+    if (rc == EPSOS_OK)
+        *valid = epsos_dsig_result_status(res) == EPSOS_DSIG_VALID &&
+                 epsos_dsig_result_status(res2) == EPSOS_DSIG_VALID;
+    epsos_dsig_result_free(res);
+    epsos_dsig_result_free(res2);
+    epsos_verifier_free(v);
+    epsos_verifier_free(w);
+    return rc;
+}
+
 static void run_faults(int (*scenario)(epsos_ctx *, int *), const char *name)
 {
     epsos_ctx *ctx = NULL;
@@ -128,6 +161,12 @@ START_TEST(test_faults_sign) { run_faults(scenario_sign, "sign"); }
 END_TEST
 START_TEST(test_faults_verify) { run_faults(scenario_verify, "verify"); }
 END_TEST
+START_TEST(test_faults_verify_shared)
+{
+    run_faults(scenario_verify_shared, "verify with a shared trust store");
+    ck_assert_uint_eq(epsos_trust_count(shared), 1);     /* unchanged by it all */
+}
+END_TEST
 
 int main(void)
 {
@@ -142,8 +181,9 @@ int main(void)
     key = slurp("rsa.key", &key_len);
     cert = slurp("rsa.pem", &cert_len);
     chain = slurp("chain.pem", &chain_len);
+    root = slurp("trust.pem", &root_len);
     header = slurp(TEST_DATA "/dsig/soap-header.xml", &header_len);
-    if (!key || !cert || !chain || !header)
+    if (!key || !cert || !chain || !header || !root)
         return 99;
     epsos_init();
     {   /* the signed input of the verification scenario */
@@ -158,6 +198,8 @@ int main(void)
         signed_header = strndup((char *)out, len);
         epsos_free(out);
         epsos_signer_free(s);
+        if (epsos_trust_new_pem(&shared, ctx, (uint8_t *)root, root_len))
+            return 99;
         epsos_ctx_free(ctx);
     }
     fi_install();
@@ -166,6 +208,7 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_faults_sign);
     tcase_add_test(tc, test_faults_verify);
+    tcase_add_test(tc, test_faults_verify_shared);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
@@ -174,6 +217,7 @@ int main(void)
     snprintf(cmd, sizeof cmd, "rm -rf %s", pki);
     if (system(cmd) != 0)
         failed++;
-    free(key); free(cert); free(chain); free(header); free(signed_header);
+    epsos_trust_free(shared);
+    free(key); free(cert); free(chain); free(header); free(signed_header); free(root);
     return failed ? 1 : 0;
 }

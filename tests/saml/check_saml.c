@@ -1233,6 +1233,46 @@ START_TEST(test_idprofile_errors)
 }
 END_TEST
 
+/* Strict UTF-8 (RFC 3629) everywhere text comes in: overlong forms ("/" as
+ * C0 AF or E0 80 AF), surrogates (ED A0 80) and bytes over U+10FFFF, which
+ * libxml2's xmlCheckUTF8 lets through, are refused like any other invalid
+ * sequence; real multi-byte text still passes. */
+START_TEST(test_strict_utf8)
+{
+    static const char *const bad[] = { "caf\xC0\xAF", "\xE0\x80\xAF", "x\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                       "\xC1\xBF" };
+    epsos_ctx *ctx;
+    OK(epsos_ctx_new(&ctx));
+    epsos_assertion_builder *b = NULL;
+    OK(epsos_assertion_builder_new(&b, ctx, EPSOS_ASSERTION_HCP));
+    epsos_idquery *q = NULL;
+    OK(epsos_idquery_new(&q, ctx));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(epsos_assertion_builder_set(b, EPSOS_SAML_ORGANIZATION, bad[i]), EPSOS_EVALUE);
+        ck_assert_msg(strstr(epsos_ctx_errmsg(ctx), "not UTF-8") != NULL, "%zu: %s", i, epsos_ctx_errmsg(ctx));
+        ck_assert_int_eq(epsos_idquery_add_id(q, "1.2.752.129.2.1.3.1", bad[i]), EPSOS_EVALUE);
+        ck_assert_int_eq(epsos_idquery_set(q, EPSOS_TRAIT_CITY, bad[i]), EPSOS_EVALUE);
+        char prof[200];
+        snprintf(prof, sizeof prof, "epsos-idprofile\t1\ncountry\tDK\nname\t%s\nidentifier\t1.2.3\trequired\n", bad[i]);
+        epsos_idprofile *p = (void *)1;
+        ck_assert_int_eq(epsos_idprofile_parse(&p, ctx, (const uint8_t *)prof, strlen(prof)), EPSOS_EPARSE);
+        ck_assert_ptr_null(p);
+        ck_assert_msg(strstr(epsos_ctx_errmsg(ctx), "line 3: not UTF-8") != NULL, "%zu: %s", i,
+                      epsos_ctx_errmsg(ctx));
+    }
+    /* the same characters, well formed */
+    OK(epsos_assertion_builder_set(b, EPSOS_SAML_ORGANIZATION, "caf/ Ørsted \xF0\x9F\x8F\xA5"));
+    OK(epsos_idquery_set(q, EPSOS_TRAIT_CITY, "København"));
+    const char *good = "epsos-idprofile\t1\ncountry\tDK\nname\tDanmark / Ørsted\nidentifier\t1.2.3\trequired\n";
+    epsos_idprofile *p = NULL;
+    OK(epsos_idprofile_parse(&p, ctx, (const uint8_t *)good, strlen(good)));
+    epsos_idprofile_free(p);
+    epsos_idquery_free(q);
+    epsos_assertion_builder_free(b);
+    epsos_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- interop with xmlsec1 ------------------------------------------------------ */
 
 START_TEST(test_xmlsec_interop)
@@ -1341,6 +1381,7 @@ static Suite *suite(void)
     tcase_add_loop_test(t, test_nok_access, 0, (int)(sizeof nok_cases / sizeof nok_cases[0]));
     tcase_add_loop_test(t, test_idprofile, 0, (int)(sizeof idq_cases / sizeof idq_cases[0]));
     tcase_add_test(t, test_idprofile_errors);
+    tcase_add_test(t, test_strict_utf8);
     tcase_add_test(t, test_xmlsec_interop);
     tcase_add_test(t, test_legacy);
     tcase_add_test(t, test_misuse);
