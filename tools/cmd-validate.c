@@ -9,9 +9,12 @@
 #include "commands.h"
 
 static const char help[] =
-    "usage: epsos validate [--json|--svrl] [--catalogue FILE.epcat] FILE...\n"
+    "usage: epsos validate [--legacy] [--json|--svrl] [--catalogue FILE.epcat] FILE...\n"
     "Checks each CDA document against the eHDSI conformance rules of the template\n"
     "table (cardinalities, required sections, TS/II/CD/TEL/AD/language datatype rules).\n"
+    "  --legacy the legacy epSOS rules, for documents of the epSOS generation\n"
+    "           (urn:epsos-org:ep:medication, IHE/CCD templateIds, SNOMED CT\n"
+    "           \"no known\" codes)\n"
     "  --json   one JSON object per finding and one per file (default: text)\n"
     "  --svrl   an SVRL report (ISO Schematron output) per file\n"
     "  --catalogue FILE.epcat  also check that every bound code is a member of its\n"
@@ -47,6 +50,7 @@ static const char *sev_name(int32_t s)
 int epsos_cmd_validate(int argc, char **argv)
 {
     int json = 0, svrl = 0, nfiles = 0;
+    uint32_t options = 0;
     const char *catfile = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -68,7 +72,7 @@ int epsos_cmd_validate(int argc, char **argv)
         } else if (!strcmp(a, "--svrl")) {
             svrl = 1;
         } else if (!strcmp(a, "--legacy")) {
-            return usage("not implemented yet", a);
+            options |= EPSOS_VALIDATE_LEGACY;
         } else if (a[0] == '-' && a[1]) {
             return usage("unknown option", a);
         } else {
@@ -102,7 +106,7 @@ int epsos_cmd_validate(int argc, char **argv)
         epsos_doc *doc = NULL;
         epsos_report *r = NULL;
         if (epsos_doc_parse_file(&doc, ctx, file, 0) != EPSOS_OK ||
-            epsos_validate_with(&r, ctx, doc, cat, 0) != EPSOS_OK) {
+            epsos_validate_with(&r, ctx, doc, cat, options) != EPSOS_OK) {
             fprintf(stderr, "epsos validate: %s: %s\n", file, epsos_ctx_errmsg(ctx));
             epsos_doc_free(doc);
             status = EXIT_TROUBLE;

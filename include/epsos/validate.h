@@ -24,13 +24,19 @@ EPSOS_BEGIN_DECLS
 
 typedef struct epsos_report epsos_report;
 
-/* Validate doc; options must be 0.  *out gets a report (release with
+/* Options of epsos_validate / epsos_validate_with. */
+#define EPSOS_VALIDATE_LEGACY 1u  /* the legacy epSOS rules (old documents: the
+                                   * urn:epsos-org:ep:medication extension,
+                                   * IHE/CCD templateIds, SNOMED CT "no known"
+                                   * codes); see epsos_validate(3) */
+
+/* Validate doc; options 0 or EPSOS_VALIDATE_LEGACY.  *out gets a report (release with
  * epsos_report_free) even when it holds errors: the status says whether the
  * validation could run, the report what it found. */
 EPSOS_API int epsos_validate(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
                              uint32_t options);
 /* The same, and value-set membership of every bound coded field against
- * cat (may be NULL: then as epsos_validate); options must be 0.  See
+ * cat (may be NULL: then as epsos_validate); options as epsos_validate.  See
  * epsos_validate_with(3) for the rule ids. */
 EPSOS_API int epsos_validate_with(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
                                   const epsos_catalogue *cat, uint32_t options);

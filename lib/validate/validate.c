@@ -35,7 +35,7 @@
  *                  without country, reported at the organization (the eHDSI
  *                  templates select addr[country] there; error)
  *   cda.schema-location  @xsi:schemaLocation on the ClinicalDocument, prohibited
- *                  by ITS 1.4 (error, eHDSI PS)
+ *                  by ITS 1.4 (error, eHDSI PS, eP, eD)
  *   section.required a required section (one carrying every templateId the
  *                  section kind's `create` writes) is missing (error at the
  *                  structuredBody, eHDSI PS: medication summary, allergies,
@@ -54,6 +54,50 @@
  *   codes of the header, patient, author and official sections)
  *   null.other     an effectiveTime with nullFlavor beside a non-null one in
  *                  an eHDSI medication item (RIM-001, error)
+ *   card.min       (eP, eD) also: an ITEM row whose occurrences lack the
+ *                  templateIds its last step writes (consumable without
+ *                  manufacturedProduct[templateId 3.29]), at the entry
+ *   fixed.attr     (eP, eD) an attribute the row's path fixes on the element
+ *                  of each occurrence ({typeCode=COMP} on the entry) missing
+ *                  or with another value (error)
+ *   pq.value       (eP, eD) a quantity without @value or @unit (error)
+ *   section.title  (eP) the prescription section's title is not
+ *                  "Prescriptions" (error)
+ *   null.any       (PS, eP, eD) a null-flavoured datatype element with
+ *                  other attributes, elements or text (dtr1-1-ANY: but the
+ *                  structural ones; OTH/NA/UNC may carry a code system,
+ *                  extension, originalText or translation)
+ *   null.other     (PS, eP, eD) also: a null-flavoured TS or PQ element
+ *                  beside a same-named sibling that is not null (dtr1-3-QTY)
+ *   null.mandatory a mandatory row (EPSOS__ROW_MANDATORY, "M" in the
+ *                  templates) whose occurrences all have a nullFlavor: the
+ *                  template's conforming element is missing (error at the
+ *                  item, in the header and official sections and entries)
+ *   (null.*: errors in the header and in official sections and entries)
+ *   xsi.type       (PS, eP, eD, in the header and in sections and entries
+ *                  carrying the table's templateIds) an element of a row
+ *                  whose path fixes {xsi:type=T} with another @xsi:type (CE
+ *                  where the table writes CD is accepted; error)
+ * A null-flavoured entry element that carries the templateIds of its row
+ * (<supply nullFlavor="NA"> of a medical device) is walked all the same: the
+ * official template applies to it.
+ *   legacy.namespace  an element of the epSOS medication extension
+ *                  (urn:epsos-org:ep:medication) under the current rules
+ *                  (warning, at the outermost one)
+ *   legacy.pharm   (EPSOS_VALIDATE_LEGACY) an element of urn:hl7-org:pharm,
+ *                  unknown to the epSOS rules (error, at the outermost one)
+ *
+ * In an eP or eD (document templateId), inside a section or entry carrying
+ * the table's templateIds, card.min and cd.display are errors: the eP/eD
+ * tables carry the official cardinalities (see med_official).
+ *
+ * EPSOS_VALIDATE_LEGACY, the epSOS rules: a section or entry is an instance
+ * of its template when it carries one of the templateIds the table writes
+ * (the IHE / CCD ids of the epSOS generation) or, for a section, satisfies
+ * the kind's match (legacy section templateIds and codes); the templated
+ * product check (card.min above) does not apply; the SNOMED CT "no known"
+ * codes of epSOS (160244002, 182904002, 409137002, 716186003) are members of
+ * every bound value set; the medication extension must be the epSOS one.
  */
 #include "config.h"
 #include <stdio.h>
@@ -61,6 +105,8 @@
 #include "model/model.h"
 #include "model/dt.h"
 #include "epsos/validate.h"
+
+#define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
 typedef struct {
     int32_t sev;
@@ -82,6 +128,9 @@ typedef struct {
                                 * checked, prefixed to messages (lab2 may be NULL) */
     bool body;                 /* inside a section (see sev()) */
     bool ps;                   /* an eHDSI Patient Summary (level 3 templateId) */
+    bool ehdsi;                /* an eHDSI PS, eP or eD (document templateId):
+                                * the official templates apply (see official) */
+    bool legacy;               /* EPSOS_VALIDATE_LEGACY: the epSOS rules */
     bool official;             /* in a PS, inside a section or entry that carries
                                 * every templateId the table writes for it (the
                                 * official template applies); the table's min of
@@ -102,6 +151,28 @@ typedef struct {
 static int32_t sev(const vstate *v)
 {
     return v->body ? EPSOS_SEV_WARNING : EPSOS_SEV_ERROR;
+}
+
+/* In an eP or eD, inside a section or entry carrying the table's templateIds:
+ * the eP/eD tables (lib/cda/ep.c) carry the cardinalities of the official
+ * templates and every coded element there is CD.EPSOS, so card.min and
+ * cd.display are errors. */
+static bool med_official(const vstate *v)
+{
+    if (!v->ehdsi || v->ps || !v->official)
+        return false;
+    /* the eP/eD kinds, the product model's ingredient (shared with the PS
+     * table) and the medication summary section and items some eP carry;
+     * not the header kinds (author, organization, ...) reached from a
+     * section or entry, nor the PS kinds nested in a medication item
+     * (dosing), which follow other templates */
+    if (v->kind == EPSOS_KIND_INGREDIENT || v->kind == EPSOS_KIND_PS_MEDICATION_SECTION ||
+        v->kind == EPSOS_KIND_MEDICATION)
+        return true;
+    for (size_t k = 0; k < epsos__ep_set.nkinds; k++)
+        if (epsos__ep_set.kinds[k].kind == v->kind)
+            return true;
+    return false;
 }
 
 /* ---- report ----------------------------------------------------------------- */
@@ -617,10 +688,10 @@ static void check_ii(vstate *v, xmlNode *el)
         if (root) {
             snprintf(msg, sizeof msg, "II: @root \"%.200s\" together with @nullFlavor %.40s",
                      root, nf);
-            add(v, sev(v), "ii.root-null", el, msg);
+            add(v, sev_dt(v), "ii.root-null", el, msg);
         }
     } else if (!root) {
-        add(v, sev(v), "ii.root", el, "II: @root is required unless @nullFlavor");
+        add(v, sev_dt(v), "ii.root", el, "II: @root is required unless @nullFlavor");
     } else if (strlen(root) > 64 && (epsos__oid_valid(root) || epsos__uuid_valid(root))) {
         /* II.EPSOS (64) applies only where a template declares it; plain II
          * allows 128: a warning until the table says which flavour a row is */
@@ -628,7 +699,7 @@ static void check_ii(vstate *v, xmlNode *el)
         add(v, EPSOS_SEV_WARNING, "ii.root-length", el, msg);
     } else if (!epsos__ii_root_valid(root, &why)) {
         snprintf(msg, sizeof msg, "II: @root \"%.200s\": %s", root, why);
-        add(v, sev(v), "ii.root", el, msg);
+        add(v, sev_dt(v), "ii.root", el, msg);
     }
     if (ext && strlen(ext) > 64) {
         snprintf(msg, sizeof msg, "II.EPSOS: @extension of %zu characters (at most 64)",
@@ -641,7 +712,7 @@ static void check_ii(vstate *v, xmlNode *el)
  * On the other coded fields a missing @displayName is a warning. */
 static void check_cd(vstate *v, xmlNode *el, bool bound, bool strict)
 {
-    int32_t s = bound ? sev(v) : EPSOS_SEV_WARNING;
+    int32_t s = med_official(v) ? EPSOS_SEV_ERROR : bound ? sev(v) : EPSOS_SEV_WARNING;
     if (attr(el, "code") && !attr(el, "displayName"))
         add(v, s, "cd.display", el,
             "CD.EPSOS: @displayName is required on every code");
@@ -759,6 +830,28 @@ static bool carries_tids(const xmlNode *el, const epsos__step *st)
     return n > 0;
 }
 
+/* Legacy (epSOS) rules: el carries at least one templateId the step writes
+ * (the epSOS generation carries the IHE / CCD ids without every eHDSI one). */
+static bool carries_any_tid(const xmlNode *el, const epsos__step *st)
+{
+    for (unsigned i = 0; i < st->ninit; i++)
+        if (!strcmp(st->init[i].name, "templateId") && has_tid(el, st->init[i].value))
+            return true;
+    return false;
+}
+
+/* Is el an instance of the step's template: every templateId (eHDSI), or
+ * in legacy mode one of them or any of the kind's match predicates (the
+ * legacy section templateIds and codes the table recognises). */
+static bool templated(const vstate *v, const xmlNode *el, const epsos__step *st,
+                      const epsos__step *match)
+{
+    if (carries_tids(el, st))
+        return true;
+    return v->legacy && (carries_any_tid(el, st) ||
+                         (match && epsos__step_any_pred(match, el)));
+}
+
 static bool step_has_tid(const epsos__step *st)
 {
     for (unsigned i = 0; i < st->ninit; i++)
@@ -822,51 +915,56 @@ static void check_medication(vstate *v, xmlNode *node)
 
 /* ---- value-set membership -------------------------------------------------------- */
 
-/* Rows whose binding the official eHDSI PS Schematron checks differently
- * from the table.  `strict`: the Schematron checks the binding as the table
- * has it (with `also`: the union of both value sets) and a code that is not a
- * member makes the conforming element missing, so a code outside the value
- * set is an error, reported where the Schematron reports it -- `up` elements
- * above the coded element (the template that requires it).  Measured on the
- * corpus and on one-code mutants (tests/validate).  Every other bound row
- * (and a strict one where the template does not apply) gets a warning at the
+/* How the official templates check a row's binding is in the table (the
+ * row's vs_rule and vs_also, lib/model/table.h): EPSOS__VS_STRICT -- the
+ * Schematron checks the binding as the table has it (with vs_also: the union
+ * of the value sets) and a code that is not a member makes the conforming
+ * element missing, so a code outside the value set is an error, reported
+ * where the Schematron reports it, EPSOS__VS_UP_OF(rule) elements above the
+ * coded element (the template that requires it).  Every other bound row (and
+ * a strict one where the template does not apply) gets a warning at the
  * coded element: there the Schematron's binding is weaker (CWE, an element
  * the official templates do not require, a template the document does not
  * carry). */
-#define VS42 "1.3.6.1.4.1.12559.11.10.1.3.1.42."
-static const struct vs_strict {
-    int32_t kind, field;
-    bool strict;
-    unsigned up;          /* ancestors above the coded element */
-    bool body;            /* in an entry: only where it carries the table's templateIds */
-    bool code_only;       /* the Schematron compares @code only */
-    bool fixed;           /* the template selects the elements up to the code by the
-                           * attributes the table fixes (see fixed_attrs_ok) */
-    const char *also[2];  /* value sets the Schematron accepts too (the
-                           * exceptional values: absent/unknown, ...) */
-} vs_strict[] = {
-    { EPSOS_KIND_HEADER, EPSOS_F_CONFIDENTIALITY, true, 1, false, false, false, { NULL, NULL } },
-    { EPSOS_KIND_HEADER, EPSOS_F_LANGUAGE, true, 1, false, true, false, { NULL, NULL } },
-    { EPSOS_KIND_PATIENT, EPSOS_F_GENDER, true, 2, false, false, false, { NULL, NULL } },
-    { EPSOS_KIND_MEDICATION, EPSOS_F_EVENT, true, 0, true, true, false, { NULL, NULL } },
-    { EPSOS_KIND_IMMUNIZATION, EPSOS_F_VACCINE, true, 2, true, false, false, { NULL, NULL } },
-    { EPSOS_KIND_DEVICE, EPSOS_F_DEVICE_CODE, true, 3, true, false, true, { VS42 "48", NULL } },
-    { EPSOS_KIND_ALLERGY, EPSOS_F_CODE, true, 1, true, false, false, { NULL, NULL } },
-    { EPSOS_KIND_PROCEDURE, EPSOS_F_CODE, true, 1, true, false, false, { VS42 "51", NULL } },
-    /* not strict: the problem observations the Schematron reaches are not
-     * those of the table (corpus: 5 of 5 would be false errors) */
-    { EPSOS_KIND_PROBLEM, EPSOS_F_VALUE, false, 0, false, false, false,
-      { VS42 "50", VS42 "63" } },
-    { EPSOS_KIND_ALLERGY, EPSOS_F_AGENT, false, 0, false, false, false,
-      { VS42 "24", VS42 "61" } },
+
+/* Is code a member of one of the value sets of also ("OID|OID")? */
+static bool in_also(const vstate *v, const char *also, const char *system, const char *code)
+{
+    while (also && *also) {
+        const char *bar = strchr(also, '|');
+        size_t n = bar ? (size_t)(bar - also) : strlen(also);
+        char vs[128];
+        if (n && n < sizeof vs) {
+            memcpy(vs, also, n);
+            vs[n] = '\0';
+            if (epsos_catalogue_contains(v->cat, vs, system, code) == 1)
+                return true;
+        }
+        also = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
+
+/* The SNOMED CT codes by which epSOS documents said "no known ..." /
+ * "unknown" where eHDSI uses its absent-or-unknown value sets (42.x / IPS
+ * no-known-*): accepted in every bound field by the legacy rules. */
+#define SNOMED_CT "2.16.840.1.113883.6.96"
+static const char *const snomed_unknown[] = {
+    "160244002",   /* No known allergies */
+    "182904002",   /* Drug treatment unknown */
+    "409137002",   /* No known drug allergy */
+    "716186003",   /* No known allergy */
 };
 
-static const struct vs_strict *strict_of(int32_t kind, int32_t field)
+static bool is_snomed_unknown(const xmlNode *el)
 {
-    for (size_t i = 0; i < sizeof vs_strict / sizeof vs_strict[0]; i++)
-        if (vs_strict[i].kind == kind && vs_strict[i].field == field)
-            return &vs_strict[i];
-    return NULL;
+    const char *code = attr(el, "code"), *sys = attr(el, "codeSystem");
+    if (!code || !sys || strcmp(sys, SNOMED_CT) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof snomed_unknown / sizeof snomed_unknown[0]; i++)
+        if (!strcmp(code, snomed_unknown[i]))
+            return true;
+    return false;
 }
 
 /* 1 member, 0 not, EPSOS_ENOTFOUND value set not in the catalogue, -1 not
@@ -876,14 +974,14 @@ static int vs_member(const vstate *v, const xmlNode *el, const epsos__row_src *s
     const char *code = attr(el, "code"), *sys = attr(el, "codeSystem");
     if (!v->cat || !src->binding || !code || attr(el, "nullFlavor"))
         return -1;
-    const struct vs_strict *st = strict_of(v->kind, src->field);
-    bool code_only = cs || (st && st->code_only);
+    if (v->legacy && is_snomed_unknown(el))
+        return 1;
+    bool code_only = cs || (src->vs_rule & EPSOS__VS_CODE_ONLY);
     /* as the Schematron's concat(@code, @codeSystem): no codeSystem, no member */
     const char *system = code_only ? NULL : sys ? sys : "";
     int rc = epsos_catalogue_contains(v->cat, src->binding, system, code);
-    for (size_t i = 0; rc != 1 && st && i < 2 && st->also[i]; i++)
-        if (epsos_catalogue_contains(v->cat, st->also[i], system, code) == 1)
-            rc = 1;
+    if (rc != 1 && in_also(v, src->vs_also, system, code))
+        rc = 1;
     return rc == 1 || rc == 0 || rc == EPSOS_ENOTFOUND ? rc : -1;
 }
 
@@ -931,26 +1029,198 @@ static void check_vs(vstate *v, xmlNode *el, const epsos__row *row, int member)
     }
     if (member != 0)
         return;
-    const struct vs_strict *st = strict_of(v->kind, src->field);
-    bool error = st && st->strict && v->ps && (st->body ? v->official : !v->body);
-    if (error && st->fixed) {
+    uint32_t rule = src->vs_rule;
+    unsigned up = EPSOS__VS_UP_OF(rule);
+    bool error = (rule & EPSOS__VS_STRICT) && v->ehdsi &&
+                 ((rule & EPSOS__VS_BODY) ? v->official : !v->body);
+    if (error && (rule & EPSOS__VS_FIXED)) {
         bool ok = false;
         for (unsigned k = 0; k < row->npaths && !ok; k++)
-            ok = fixed_attrs_ok(&row->p[k], el, st->up);
+            ok = fixed_attrs_ok(&row->p[k], el, up);
         error = ok;
     }
     xmlNode *at = el;
-    for (unsigned i = 0; error && i < st->up && at->parent &&
+    for (unsigned i = 0; error && i < up && at->parent &&
                          at->parent->type == XML_ELEMENT_NODE; i++)
         at = at->parent;
     snprintf(msg, sizeof msg, "code \"%.100s\" (code system %.100s) is not in the value set "
-             "%s%s%s%s%s%s%s", code, sys ? sys : "none", src->binding,
-             st && st->also[0] ? " (nor " : "", st && st->also[0] ? st->also[0] : "",
-             st && st->also[1] ? ", " : "", st && st->also[1] ? st->also[1] : "",
-             st && st->also[0] ? ")" : "", at != el ? " at " : "");
+             "%s%s%.300s%s%s", code, sys ? sys : "none", src->binding,
+             src->vs_also ? " (nor " : "", src->vs_also ? src->vs_also : "",
+             src->vs_also ? ")" : "", at != el ? " at " : "");
     if (at != el)
         snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "%s", (const char *)el->name);
+    if (is_snomed_unknown(el))
+        snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (an epSOS SNOMED CT "
+                 "\"no known\" code: eHDSI uses its absent-or-unknown value sets; the "
+                 "legacy rules accept it)");
     add(v, error ? EPSOS_SEV_ERROR : EPSOS_SEV_WARNING, "vs.member", at, msg);
+}
+
+/* ---- eP / eD: fixed attributes and templated children ---------------------------- */
+
+/* The attributes an ITEM row's path fixes ({typeCode=COMP} ...) on the
+ * elements created for each occurrence (from the path's repeat step on): the
+ * official eP/eD templates require them present with that value. */
+static void check_fixed(vstate *v, const epsos__row *row, xmlNode *el)
+{
+    const epsos__path *p = &row->p[0];
+    char msg[600];
+    xmlNode *n = el;
+    for (unsigned i = p->nsteps; i-- > 0 && n; n = n->parent) {
+        const epsos__step *st = &p->steps[i];
+        if (!epsos__is_el(n, st->ns, st->local))
+            return;     /* read through the alternate path */
+        if (i < p->repeat)
+            return;
+        for (unsigned k = 0; k < st->ninit; k++) {
+            const char *name = st->init[k].name, *want = st->init[k].value;
+            if (name[0] == '>' || name[0] == '~' || strchr(name, ':') ||
+                !strcmp(name, "templateId"))
+                continue;
+            const char *got = attr(n, name);
+            if (got && !strcmp(got, want))
+                continue;
+            if (got)
+                snprintf(msg, sizeof msg, "%s/@%s SHALL be \"%s\", found \"%.100s\"",
+                         st->local, name, want, got);
+            else
+                snprintf(msg, sizeof msg, "%s/@%s SHALL be present (\"%s\")", st->local,
+                         name, want);
+            add(v, EPSOS_SEV_ERROR, "fixed.attr", n, msg);
+        }
+    }
+}
+
+/* Occurrences of an ITEM row that carry the templateIds its last step writes
+ * (the official templates select only those: consumable[manufacturedProduct[
+ * templateId]]); SIZE_MAX when the last step writes none. */
+static size_t templated_count(const vstate *v, const epsos__row *row, const occs *o)
+{
+    const epsos__path *p = &row->p[0];
+    if (!p->nsteps || !step_has_tid(&p->steps[p->nsteps - 1]) || v->legacy)
+        return SIZE_MAX;     /* legacy: the epSOS products carry other ids */
+    size_t c = 0, n = o->count < MAX_OCC ? o->count : MAX_OCC;
+    for (size_t i = 0; i < n; i++)
+        c += carries_tids(o->n[i], &p->steps[p->nsteps - 1]);
+    return c;
+}
+
+/* dtr1-1-ANY: a null-flavoured datatype element has no other attribute,
+ * child element or text -- but the structural attributes the rule allows --
+ * unless the flavour is OTH, NA or UNC and it carries a code system, an
+ * extension, an originalText or a translation. */
+static bool any_attr_ok(const xmlAttr *a, bool other)
+{
+    const char *n = (const char *)a->name;
+    const char *val = a->children && a->children->type == XML_TEXT_NODE
+                      ? (const char *)a->children->content : "";
+    if (a->ns && !strcmp((const char *)a->ns->href, XSI_NS))
+        return !strcmp(n, "type") || !strcmp(n, "nil");
+    if (!strcmp(n, "nullFlavor") || !strcmp(n, "partType") ||
+        (!strcmp(n, "integrityCheckAlgorithm") && !strcmp(val, "SHA-1")) ||
+        (!strcmp(n, "mediaType") && !strcmp(val, "text/plain")) ||
+        (!strcmp(n, "operator") && !strcmp(val, "I")) ||
+        (!strcmp(n, "representation") && !strcmp(val, "TXT")) ||
+        (!strcmp(n, "inclusive") && !strcmp(val, "true")) ||
+        (!strcmp(n, "unit") && !strcmp(val, "1")))
+        return true;
+    if (other)
+        return !strcmp(n, "valueSet") || !strcmp(n, "valueSetVersion") ||
+               !strcmp(n, "codeSystem") || !strcmp(n, "codeSystemName") ||
+               !strcmp(n, "codeSystemVersion") || !strcmp(n, "extension");
+    return !strcmp(n, "classCode") || !strcmp(n, "typeCode") || !strcmp(n, "determinerCode") ||
+           !strcmp(n, "moodCode") ||
+           (!strcmp(n, "codeSystem") && !strcmp(val, "2.16.840.1.113883.5.139")) ||
+           (!strcmp(n, "codeSystemName") && !strcmp(val, "TimingEvent")) ||
+           (!strcmp(n, "inverted") && !strcmp(val, "false"));
+}
+
+static void check_null_any(vstate *v, xmlNode *el, const char *nf)
+{
+    bool plain = true, other_ok = !strcmp(nf, "OTH") || !strcmp(nf, "NA") || !strcmp(nf, "UNC");
+    bool other = other_ok, carrier = false;
+    for (const xmlAttr *a = el->properties; a; a = a->next) {
+        plain &= any_attr_ok(a, false);
+        other &= any_attr_ok(a, true);
+        carrier |= !a->ns && (xmlStrEqual(a->name, (const xmlChar *)"extension") ||
+                              xmlStrEqual(a->name, (const xmlChar *)"codeSystem"));
+    }
+    for (const xmlNode *c = el->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            plain = false;
+            carrier |= epsos__is_el(c, EPSOS_NS_HL7, "originalText") ||
+                       epsos__is_el(c, EPSOS_NS_HL7, "translation");
+        } else if (c->type == XML_TEXT_NODE && c->content) {
+            for (const xmlChar *t = c->content; *t; t++)
+                if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r') {
+                    plain = false;
+                    break;
+                }
+        }
+    }
+    if (plain || (other && carrier))
+        return;
+    char msg[200];
+    snprintf(msg, sizeof msg, "nullFlavor %.20s with other attributes, elements or text "
+             "(dtr1-1-ANY)", nf);
+    add(v, sev_dt(v), "null.any", el, msg);
+}
+
+/* dtr1-3-QTY (RIM-001): a null-flavoured quantity or time beside a
+ * same-named sibling that is not null. */
+static void check_null_other(vstate *v, xmlNode *el)
+{
+    for (xmlNode *s = el->parent ? el->parent->children : NULL; s; s = s->next)
+        if (s != el && s->type == XML_ELEMENT_NODE && xmlStrEqual(s->name, el->name) &&
+            s->ns == el->ns && !attr(s, "nullFlavor")) {
+            add(v, sev_dt(v), "null.other", el, "RIM-001: a nullFlavor beside a same-named "
+                "element that is not null");
+            return;
+        }
+}
+
+/* The xsi:type the row's last step writes ({xsi:type=CE}), NULL if none. */
+static const char *row_xsi_type(const epsos__row *row)
+{
+    const epsos__path *p = &row->p[0];
+    if (!p->nsteps)
+        return NULL;
+    const epsos__step *st = &p->steps[p->nsteps - 1];
+    for (unsigned k = 0; k < st->ninit; k++)
+        if (!strcmp(st->init[k].name, "xsi:type"))
+            return st->init[k].value;
+    return NULL;
+}
+
+/* An element of a typed row (first path) with another @xsi:type: the official
+ * templates fix the type ("If an @xsi:type instruction is present it SHALL be
+ * valued {urn:hl7-org:v3}:CE"). */
+static void check_xsi_type(vstate *v, const epsos__row *row, xmlNode *el)
+{
+    const char *want = row_xsi_type(row);
+    if (!want || !epsos__is_el(el, row->p[0].steps[row->p[0].nsteps - 1].ns,
+                               row->p[0].steps[row->p[0].nsteps - 1].local))
+        return;
+    xmlChar *t = xmlGetNsProp(el, (const xmlChar *)"type", (const xmlChar *)XSI_NS);
+    if (!t)
+        return;
+    const char *q = (const char *)t, *colon = strchr(q, ':'), *local = colon ? colon + 1 : q;
+    char prefix[64] = "";
+    if (colon && (size_t)(colon - q) < sizeof prefix) {
+        memcpy(prefix, q, (size_t)(colon - q));
+        prefix[colon - q] = '\0';
+    }
+    xmlNs *ns = xmlSearchNs(el->doc, el, colon ? (const xmlChar *)prefix : NULL);
+    bool hl7 = ns && !strcmp((const char *)ns->href, EPSOS_NS_HL7);
+    /* a CE (a restriction of CD) where the table writes CD: the templates
+     * that declare CD accept it (measured on the corpus) */
+    bool restriction = !strcmp(want, "CD") && !strcmp(local, "CE");
+    if (!hl7 || (strcmp(local, want) != 0 && !restriction)) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "@xsi:type \"%.100s\": the template fixes %s", q, want);
+        add(v, EPSOS_SEV_ERROR, "xsi.type", el, msg);
+    }
+    xmlFree(t);
 }
 
 /* ---- the walk ------------------------------------------------------------------ */
@@ -989,8 +1259,33 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                      o->count == 1 ? "" : "s", (unsigned)src->min);
             /* in an official entry, a required typed element (the device's
              * effectiveTime[IVL_TS][low]) is an error of the template */
-            add(v, v->official && typed_path(row) ? EPSOS_SEV_ERROR : sev(v), "card.min",
+            add(v, (v->official && typed_path(row)) || med_official(v) ? EPSOS_SEV_ERROR : sev(v),
+                "card.min",
                 deepest(row, node), msg);
+        }
+        if ((src->flags & EPSOS__ROW_MANDATORY) && src->min > 0 && o->count >= src->min &&
+            (!v->body || v->official)) {
+            /* a mandatory (M) row: the template selects only the elements
+             * without nullFlavor, so null-flavoured ones are missing */
+            size_t real = 0, n = o->count < MAX_OCC ? o->count : MAX_OCC;
+            for (size_t i = 0; i < n; i++)
+                real += attr(o->n[i], "nullFlavor") == NULL;
+            if (real < src->min) {
+                snprintf(msg, sizeof msg, "%s is mandatory: %zu occurrence%s without "
+                         "nullFlavor, at least %u required", src->path, real,
+                         real == 1 ? "" : "s", (unsigned)src->min);
+                add(v, EPSOS_SEV_ERROR, "null.mandatory", node, msg);
+            }
+        }
+        if (med_official(v) && src->type == EPSOS_T_ITEM && o->count >= src->min &&
+            src->min > 0) {
+            size_t t = templated_count(v, row, o);
+            if (t != SIZE_MAX && t < src->min) {
+                snprintf(msg, sizeof msg, "%s has %zu occurrence%s with the templateIds, at "
+                         "least %u required", src->path, t, t == 1 ? "" : "s",
+                         (unsigned)src->min);
+                add(v, EPSOS_SEV_ERROR, "card.min", node, msg);
+            }
         }
         if (src->max != UINT32_MAX && o->count > src->max) {
             snprintf(msg, sizeof msg, "%s has %zu occurrences, at most %u allowed",
@@ -1009,25 +1304,55 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 snprintf(msg, sizeof msg, "required, has nullFlavor %.40s", nf);
                 add(v, EPSOS_SEV_WARNING, "null.required", el, msg);
             }
+            /* the prescription section template fixes its title (eH.2.1:
+             * text() = 'Prescriptions'); the other section templates do not */
+            if (kind == EPSOS_KIND_EP_SECTION && src->field == EPSOS_F_TITLE && kt->title &&
+                med_official(v) && !nf) {
+                xmlChar *t = xmlNodeGetContent(el);
+                if (!t || strcmp((const char *)t, kt->title) != 0) {
+                    snprintf(msg, sizeof msg, "the title SHALL be \"%s\", found \"%.200s\"",
+                             kt->title, t ? (const char *)t : "");
+                    add(v, EPSOS_SEV_ERROR, "section.title", el, msg);
+                }
+                xmlFree(t);
+            }
+            if (src->type != EPSOS_T_ITEM && v->ehdsi && v->official)
+                check_xsi_type(v, row, el);
+            if (nf && src->type != EPSOS_T_ITEM && v->ehdsi) {
+                /* (an II with @root: ii.root-null says it) */
+                if (!(src->type == EPSOS_T_II && attr(el, "root")))
+                    check_null_any(v, el, nf);
+                /* (the PS medication item's effectiveTime: check_medication) */
+                if ((src->type == EPSOS_T_TS || src->type == EPSOS_T_PQ) &&
+                    !(kind == EPSOS_KIND_MEDICATION && v->ps && v->official))
+                    check_null_other(v, el);
+            }
             switch (src->type) {
             case EPSOS_T_ITEM:
-                if (!nf) {
+                if (med_official(v))
+                    check_fixed(v, row, el);
+                /* a null-flavoured item is not walked, unless it carries
+                 * the templateIds of its entry (the official template
+                 * applies to it all the same: a medical device entry
+                 * <supply nullFlavor="NA"> still needs its effectiveTime) */
+                const epsos__path *p0 = &row->p[0];
+                const epsos__step *lst = p0->nsteps ? &p0->steps[p0->nsteps - 1] : NULL;
+                if (!nf || (v->ehdsi && v->official && lst && step_has_tid(lst) &&
+                            carries_tids(el, lst))) {
                     bool was = v->body;
                     if (src->child_kind == EPSOS_KIND_SECTION ||
                         (src->child_kind == EPSOS_KIND_CONTACT && !has_tid(el, CONTACT_TID)))
                         v->body = true;
-                    const epsos__path *p0 = &row->p[0];
-                    const epsos__step *lst = p0->nsteps ? &p0->steps[p0->nsteps - 1] : NULL;
                     int32_t ck = epsos__refine(src->child_kind, el);
                     const epsos__kind_table *ckt = epsos__kind(ck);
                     bool off, was_off = v->official;
                     if (lst && step_has_tid(lst))
-                        off = carries_tids(el, lst);
+                        off = templated(v, el, lst, NULL);
                     else if (ckt && ckt->base == EPSOS_KIND_SECTION && ckt->create)
-                        off = carries_tids(el, &ckt->create_c);
+                        off = templated(v, el, &ckt->create_c, ckt->match ? &ckt->match_c : NULL);
                     else
                         off = v->official;
-                    v->official = off && v->ps;
+                    v->official = off && v->ehdsi;
                     walk(v, ck, el, depth + 1, off);
                     v->official = was_off;
                     v->body = was;
@@ -1052,6 +1377,18 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 break;
             }
             case EPSOS_T_TEL: check_tel(v, el); break;
+            case EPSOS_T_PQ:
+                /* the eP/eD templates want @value and @unit on every quantity
+                 * they declare that is not null-flavoured -- the terms of a
+                 * strength (RTO numerator, denominator) even then; an IVL_PQ
+                 * (doseQuantity low/high) on its bounds */
+                if (med_official(v) && (!attr(el, "value") || !attr(el, "unit")) &&
+                    (!nf || epsos__is_el(el, EPSOS_NS_HL7, "numerator") ||
+                     epsos__is_el(el, EPSOS_NS_HL7, "denominator")) &&
+                    !child_el(el, "low") && !child_el(el, "high") && !child_el(el, "center"))
+                    add(v, EPSOS_SEV_ERROR, "pq.value", el,
+                        "PQ: @value and @unit SHALL be present");
+                break;
             case EPSOS_T_CS: {
                 int member = vs_member(v, el, src, true);
                 if (last_step_is(row, "languageCode"))
@@ -1066,10 +1403,42 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
     epsos__free(o);
 }
 
+/* ---- the medication extension of the generation ---------------------------------- */
+
+/* The current rules know the HL7 pharm extension (urn:hl7-org:pharm), the
+ * legacy epSOS rules the epSOS one (urn:epsos-org:ep:medication).  An element
+ * of the other one is reported at the outermost such element: current rules,
+ * a warning (the document is of the epSOS generation: validate it with the
+ * legacy rules); legacy rules, an error (the epSOS schema does not have it). */
+static void check_extension_ns(vstate *v, xmlNode *n, unsigned depth)
+{
+    const char *other = v->legacy ? EPSOS_NS_PHARM : EPSOS_NS_EPSOS;
+    for (xmlNode *c = n->children; c && !v->rc && depth < 256; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (c->ns && !strcmp((const char *)c->ns->href, other)) {
+            char msg[300];
+            v->lab1 = "document";
+            v->lab2 = NULL;
+            snprintf(msg, sizeof msg, "%s:%s: the %s medication extension (%s) %s",
+                     v->legacy ? "pharm" : "epsos", (const char *)c->name,
+                     v->legacy ? "current eHDSI" : "legacy epSOS", other,
+                     v->legacy ? "is not known to the epSOS rules"
+                               : "belongs to the epSOS generation (validate with the legacy "
+                                 "rules)");
+            add(v, v->legacy ? EPSOS_SEV_ERROR : EPSOS_SEV_WARNING,
+                v->legacy ? "legacy.pharm" : "legacy.namespace", c, msg);
+            continue;
+        }
+        check_extension_ns(v, c, depth + 1);
+    }
+}
+
 /* ---- document rules of the eHDSI Patient Summary ------------------------------- */
 
 #define PS_TID "1.3.6.1.4.1.12559.11.10.1.3.1.1.3"
-#define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
+#define EP_TID "1.3.6.1.4.1.12559.11.10.1.3.1.1.1"
+#define ED_TID "1.3.6.1.4.1.12559.11.10.1.3.1.1.2"
 
 /* The required sections of a PS (cda-pivot.md; the eHDSI PS template): the
  * table's section kinds, recognised by every templateId their `create` writes. */
@@ -1084,9 +1453,6 @@ static void check_ps_document(vstate *v, xmlNode *root)
     char msg[700];
     v->lab1 = "document";
     v->lab2 = NULL;
-    if (xmlHasNsProp(root, (const xmlChar *)"schemaLocation", (const xmlChar *)XSI_NS))
-        add(v, EPSOS_SEV_ERROR, "cda.schema-location", root,
-            "@xsi:schemaLocation is prohibited (ITS 1.4, CDA)");
     xmlNode *body = NULL;
     for (xmlNode *c = root->children; c && !body; c = c->next)
         if (epsos__is_el(c, EPSOS_NS_HL7, "component") && !attr(c, "nullFlavor"))
@@ -1104,7 +1470,7 @@ static void check_ps_document(vstate *v, xmlNode *root)
         for (xmlNode *c = body->children; c; c = c->next) {
             xmlNode *sec = epsos__is_el(c, EPSOS_NS_HL7, "component") ? child_el(c, "section")
                                                                       : NULL;
-            n += sec && carries_tids(sec, &kt->create_c);
+            n += sec && templated(v, sec, &kt->create_c, kt->match ? &kt->match_c : NULL);
         }
         bool req = false;
         for (size_t i = 0; i < sizeof ps_required_sections / sizeof ps_required_sections[0]; i++)
@@ -1135,9 +1501,9 @@ static int validate(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
     epsos__ctx_reset(ctx);
     if (!doc)
         return epsos__err(ctx, EPSOS_EINVAL, "%s: doc must not be NULL", fn);
-    if (options)
+    if (options & ~(uint32_t)EPSOS_VALIDATE_LEGACY)
         return epsos__err(ctx, EPSOS_EINVAL, "%s: unknown options 0x%x", fn,
-                          (unsigned)options);
+                          (unsigned)(options & ~(uint32_t)EPSOS_VALIDATE_LEGACY));
     epsos_item *hdr = NULL;
     int rc = epsos_doc_header(&hdr, doc);
     if (rc)
@@ -1145,11 +1511,18 @@ static int validate(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
     epsos_report *r = epsos__calloc(1, sizeof *r);
     if (!r)
         return epsos__err(ctx, EPSOS_ENOMEM, "out of memory");
-    vstate v = { ctx, r, EPSOS_OK, "document", NULL, false, has_tid(hdr->node, PS_TID), false,
-                 cat, 0, { NULL }, 0 };
+    vstate v = { .ctx = ctx, .r = r, .rc = EPSOS_OK, .lab1 = "document",
+                 .ps = has_tid(hdr->node, PS_TID),
+                 .legacy = (options & EPSOS_VALIDATE_LEGACY) != 0, .cat = cat };
+    v.ehdsi = v.ps || has_tid(hdr->node, EP_TID) || has_tid(hdr->node, ED_TID);
+    if (v.ehdsi && xmlHasNsProp(hdr->node, (const xmlChar *)"schemaLocation",
+                                (const xmlChar *)XSI_NS))
+        add(&v, EPSOS_SEV_ERROR, "cda.schema-location", hdr->node,
+            "@xsi:schemaLocation is prohibited (ITS 1.4, CDA)");
     if (v.ps)
         check_ps_document(&v, hdr->node);
     walk(&v, hdr->kind, hdr->node, 0, true);
+    check_extension_ns(&v, hdr->node, 0);
     if (v.rc) {
         epsos_report_free(r);
         return v.rc;

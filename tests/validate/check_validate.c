@@ -1,7 +1,8 @@
 /*
  * libepsos: conformance validation (issue 7) against the official eHDSI
- * Schematron (shared/tools/schematron/ehdsi-validate), run once per test run
- * on corpus Patient Summaries and on one-at-a-time mutations of a valid one.
+ * Schematron (shared/tools/schematron/ehdsi-validate --kind auto), run once
+ * per test run on the corpus documents (PS, eP, eD), on documents built by
+ * the epsos tool (built.list) and on one-at-a-time mutations of a valid PS.
  * SPDX-License-Identifier: MIT
  */
 #include <check.h>
@@ -21,25 +22,64 @@ static char shared[4096], tmpdir[64], jsonl[256];
 static epsos_catalogue *cat;
 static size_t ncat_files;
 
-/* Corpus Patient Summaries (under corpus/samples): tests/validate/corpus.list. */
+/* Corpus documents (under corpus/samples): tests/validate/corpus.list. */
 #define MAX_CORPUS 256
 static char *corpus[MAX_CORPUS];
 static size_t ncorpus;
+/* Built documents: tests/validate/built.list ("OP SAMPLE"); label "OP:SAMPLE"
+ * (the file column of known-differences.tsv), file tmpdir/builtN.xml. */
+static char *built[MAX_CORPUS];
+static size_t nbuilt;
 
-static int load_corpus_list(void)
+static int load_list(const char *name, char **out, size_t *n)
 {
     char path[4400], line[1024];
-    snprintf(path, sizeof path, "%s/validate/corpus.list", SRCDIR);
+    snprintf(path, sizeof path, "%s/validate/%s", SRCDIR, name);
     FILE *fp = fopen(path, "r");
     if (!fp)
         return -1;
-    while (fgets(line, sizeof line, fp) && ncorpus < MAX_CORPUS) {
+    while (fgets(line, sizeof line, fp) && *n < MAX_CORPUS) {
         line[strcspn(line, "\r\n")] = '\0';
         if (line[0] && line[0] != '#')
-            corpus[ncorpus++] = strdup(line);
+            out[(*n)++] = strdup(line);
     }
     fclose(fp);
-    return ncorpus ? 0 : -1;
+    return *n ? 0 : -1;
+}
+
+/* "build X" -> "build:X" (in place) */
+static void built_labels(void)
+{
+    for (size_t i = 0; i < nbuilt; i++) {
+        char *sp = strchr(built[i], ' ');
+        if (sp)
+            *sp = ':';
+    }
+}
+
+/* The epsos commands of built.list into tmpdir/builtN.xml. */
+static int build_docs(void)
+{
+    char cmd[9000];
+    for (size_t i = 0; i < nbuilt; i++) {
+        char *colon = strchr(built[i], ':');
+        if (!colon)
+            return -1;
+        const char *rel = colon + 1;
+        if (!strncmp(built[i], "build:", 6))
+            snprintf(cmd, sizeof cmd, "'%s' dump --json '%s/corpus/samples/%s' | '%s' build "
+                     "-o '%s/built%zu.xml' -", EPSOS_TOOL, shared, rel, EPSOS_TOOL, tmpdir, i);
+        else if (!strncmp(built[i], "ed-from-ep:", 11))
+            snprintf(cmd, sizeof cmd, "'%s' ed-from-ep --quantity 1 '%s/corpus/samples/%s' "
+                     "-o '%s/built%zu.xml'", EPSOS_TOOL, shared, rel, tmpdir, i);
+        else
+            return -1;
+        if (system(cmd) != 0) {
+            fprintf(stderr, "failed: %s\n", cmd);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* One-at-a-time mutations of a document whose header has no error. */
@@ -297,16 +337,109 @@ START_TEST(test_mutations)
 }
 END_TEST
 
+static size_t count_rule(const epsos_report *r, const char *rule, const char *msg_part)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < epsos_report_count(r, 0); i++)
+        c += strcmp(epsos_report_rule(r, i), rule) == 0 &&
+             (!msg_part || strstr(epsos_report_message(r, i), msg_part));
+    return c;
+}
+
+static epsos_report *validate_opt(epsos_ctx *ctx, epsos_doc *doc, uint32_t options)
+{
+    epsos_report *r = NULL;
+    ck_assert_int_eq(epsos_validate_with(&r, ctx, doc, cat, options), EPSOS_OK);
+    return r;
+}
+
+/* EPSOS_VALIDATE_LEGACY: the legacy epSOS rules on the legacy corpus documents
+ * (generation EPSOS_GEN_EPSOS, the urn:epsos-org:ep:medication extension). */
+START_TEST(test_legacy)
+{
+    epsos_ctx *ctx;
+    ck_assert_int_eq(epsos_ctx_new(&ctx), EPSOS_OK);
+    char path[4400];
+    epsos_doc *doc;
+    epsos_report *r = (epsos_report *)&r;
+    size_t nlegacy = 0, nns = 0;
+    for (size_t f = 0; f < ncorpus; f++) {
+        snprintf(path, sizeof path, "%s/corpus/samples/%s", shared, corpus[f]);
+        ck_assert_int_eq(epsos_doc_parse_file(&doc, ctx, path, 0), EPSOS_OK);
+        if (epsos_doc_generation(doc) == EPSOS_GEN_EPSOS) {
+            /* current rules: the epSOS extension is a warning; legacy
+             * rules: no finding about the extension, and never more
+             * section.required errors */
+            nlegacy++;
+            epsos_report *cur = validate_opt(ctx, doc, 0), *leg = validate_opt(ctx, doc,
+                                                                             EPSOS_VALIDATE_LEGACY);
+            nns += count_rule(cur, "legacy.namespace", NULL) > 0;  /* (an L1 has none) */
+            ck_assert_msg(count_rule(leg, "legacy.namespace", NULL) == 0 &&
+                          count_rule(leg, "legacy.pharm", NULL) == 0, "%s", corpus[f]);
+            ck_assert_uint_le(count_rule(leg, "section.required", NULL),
+                              count_rule(cur, "section.required", NULL));
+            epsos_report_free(cur);
+            epsos_report_free(leg);
+        }
+        epsos_doc_free(doc);
+    }
+    ck_assert_uint_ge(nlegacy, 20);
+    ck_assert_uint_ge(nns, 30);     /* the others have no medication extension */
+
+    /* a legacy PS: the IHE PCC section templateIds are the required sections
+     * for the legacy rules; the SNOMED CT "no known allergies" (160244002) is
+     * outside the eHDSI value set for the current rules only */
+    snprintf(path, sizeof path, "%s/corpus/samples/khypponen-openncp/samples/test-cda.xml",
+             shared);
+    ck_assert_int_eq(epsos_doc_parse_file(&doc, ctx, path, 0), EPSOS_OK);
+    epsos_report *cur = validate_opt(ctx, doc, 0), *leg = validate_opt(ctx, doc,
+                                                                     EPSOS_VALIDATE_LEGACY);
+    ck_assert_uint_eq(count_rule(cur, "section.required", NULL), 3);
+    ck_assert_uint_eq(count_rule(leg, "section.required", NULL), 0);
+    ck_assert_uint_eq(count_rule(cur, "vs.member", "\"160244002\""), 1);
+    ck_assert_uint_eq(count_rule(cur, "vs.member", "epSOS SNOMED CT"), 1);
+    ck_assert_uint_eq(count_rule(leg, "vs.member", "\"160244002\""), 0);
+    epsos_report_free(cur);
+    epsos_report_free(leg);
+    ck_assert_int_eq(epsos_validate(&r, ctx, doc, EPSOS_VALIDATE_LEGACY | 2), EPSOS_EINVAL);
+    ck_assert_ptr_null(r);
+    epsos_doc_free(doc);
+
+    /* a current eP: the pharm extension is an error for the legacy rules */
+    snprintf(path, sizeof path, "%s/corpus/samples/konateq-openncp/epstore/1-1234-W8.xml",
+             shared);
+    ck_assert_int_eq(epsos_doc_parse_file(&doc, ctx, path, 0), EPSOS_OK);
+    ck_assert_int_eq(epsos_doc_generation(doc), EPSOS_GEN_EHDSI);
+    cur = validate_opt(ctx, doc, 0);
+    leg = validate_opt(ctx, doc, EPSOS_VALIDATE_LEGACY);
+    ck_assert_uint_eq(count_rule(cur, "legacy.pharm", NULL), 0);
+    ck_assert_uint_eq(count_rule(cur, "legacy.namespace", NULL), 0);
+    ck_assert_uint_ge(count_rule(leg, "legacy.pharm", NULL), 1);
+    ck_assert_uint_eq(epsos_report_count(leg, EPSOS_SEV_ERROR),
+                      epsos_report_count(cur, EPSOS_SEV_ERROR) +
+                      count_rule(leg, "legacy.pharm", NULL));
+    epsos_report_free(cur);
+    epsos_report_free(leg);
+    epsos_doc_free(doc);
+    epsos_ctx_free(ctx);
+}
+END_TEST
+
 typedef struct { char file[512], rule[256], xpath[2048]; bool seen; } known;
 
 static known *find_known(known *kd, size_t nkd, const char *file, bool sch_side,
                          const char *rule, const char *xpath)
 {
+    known *seen = NULL;    /* a row may occur twice (two findings at one element):
+                            * an unseen one first */
     for (size_t k = 0; k < nkd; k++)
         if (strcmp(kd[k].file, file) == 0 && strcmp(kd[k].xpath, xpath) == 0 &&
-            (sch_side ? strncmp(kd[k].rule, "sch:", 4) == 0 : strcmp(kd[k].rule, rule) == 0))
-            return &kd[k];
-    return NULL;
+            (sch_side ? strncmp(kd[k].rule, "sch:", 4) == 0 : strcmp(kd[k].rule, rule) == 0)) {
+            if (!kd[k].seen)
+                return &kd[k];
+            seen = &kd[k];
+        }
+    return seen;
 }
 
 /* The error sets of epsos_validate and of the Schematron on the corpus agree
@@ -337,8 +470,12 @@ START_TEST(test_corpus_agreement)
     size_t agreed = 0, unexpected = 0, sch_total = 0, sch_hit = 0;
     char *xp_hits = calloc(nsch ? nsch : 1, 1);
     ck_assert(xp_hits != NULL);
-    for (size_t f = 0; f < ncorpus; f++) {
-        snprintf(path, sizeof path, "%s/corpus/samples/%s", shared, corpus[f]);
+    for (size_t f = 0; f < ncorpus + nbuilt; f++) {
+        const char *label = f < ncorpus ? corpus[f] : built[f - ncorpus];
+        if (f < ncorpus)
+            snprintf(path, sizeof path, "%s/corpus/samples/%s", shared, corpus[f]);
+        else
+            snprintf(path, sizeof path, "%s/built%zu.xml", tmpdir, f - ncorpus);
         epsos_report *r = validate_file(ctx, path);
         for (size_t i = 0; i < epsos_report_count(r, 0); i++) {
             if (epsos_report_severity(r, i) != EPSOS_SEV_ERROR)
@@ -351,12 +488,12 @@ START_TEST(test_corpus_agreement)
                 agreed++;
                 continue;
             }
-            known *k = find_known(kd, nkd, corpus[f], false, rule, xp);
+            known *k = find_known(kd, nkd, label, false, rule, xp);
             if (k) {
                 k->seen = true;
             } else {
                 unexpected++;
-                printf("NOT IN SCHEMATRON: %s\t%s\t%s\t(line %d) %s\n", corpus[f], rule, xp,
+                printf("NOT IN SCHEMATRON: %s\t%s\t%s\t(line %d) %s\n", label, rule, xp,
                        epsos_report_line(r, i), epsos_report_message(r, i));
             }
         }
@@ -375,12 +512,12 @@ START_TEST(test_corpus_agreement)
                           strcmp(sch[t].location, sch[s].location) == 0);
             if (!first)
                 continue;
-            known *k = find_known(kd, nkd, corpus[f], true, NULL, sch[s].location);
+            known *k = find_known(kd, nkd, label, true, NULL, sch[s].location);
             if (k) {
                 k->seen = true;
             } else {
                 unexpected++;
-                printf("NOT IN LIBEPSOS: %s\t%s\t(line %d) %s\n", corpus[f], sch[s].location,
+                printf("NOT IN LIBEPSOS: %s\t%s\t(line %d) %s\n", label, sch[s].location,
                        sch[s].line, sch[s].message);
             }
         }
@@ -485,15 +622,19 @@ static int prepare(void)
         fclose(fp);
     }
     free(base);
+    if (build_docs() != 0)
+        return -1;
     snprintf(jsonl, sizeof jsonl, "%s/schematron.jsonl", tmpdir);
     size_t cl = 64 * 1024;
     char *cmd = malloc(cl);
     if (!cmd)
         return -1;
-    size_t o = (size_t)snprintf(cmd, cl, "'%s/tools/schematron/ehdsi-validate' --kind ps "
+    size_t o = (size_t)snprintf(cmd, cl, "'%s/tools/schematron/ehdsi-validate' --kind auto "
                                 "--format jsonl", shared);
     for (size_t f = 0; f < ncorpus; f++)
         o += (size_t)snprintf(cmd + o, cl - o, " '%s/corpus/samples/%s'", shared, corpus[f]);
+    for (size_t f = 0; f < nbuilt; f++)
+        o += (size_t)snprintf(cmd + o, cl - o, " '%s/built%zu.xml'", tmpdir, f);
     for (size_t m = 0; m < NMUT; m++)
         o += (size_t)snprintf(cmd + o, cl - o, " '%s/mut%zu.xml'", tmpdir, m);
     snprintf(cmd + o, cl - o, " > '%s' 2> '%s/schematron.err'", jsonl, tmpdir);
@@ -517,10 +658,12 @@ int main(void)
         printf("no corpus (%s): skipped\n", probe);
         return 77;
     }
-    if (load_corpus_list() != 0) {
-        fprintf(stderr, "no %s/validate/corpus.list\n", SRCDIR);
+    if (load_list("corpus.list", corpus, &ncorpus) != 0 ||
+        load_list("built.list", built, &nbuilt) != 0) {
+        fprintf(stderr, "no %s/validate/corpus.list or built.list\n", SRCDIR);
         return EXIT_FAILURE;
     }
+    built_labels();
     if (load_catalogue() != 0) {
         fprintf(stderr, "could not build the catalogue of the Schematron's value sets\n");
         return EXIT_FAILURE;
@@ -535,6 +678,7 @@ int main(void)
     tcase_add_test(tc, test_api);
     tcase_add_test(tc, test_mutations);
     tcase_add_test(tc, test_corpus_agreement);
+    tcase_add_test(tc, test_legacy);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_ENV);
@@ -544,6 +688,8 @@ int main(void)
     epsos_catalogue_free(cat);
     for (size_t f = 0; f < ncorpus; f++)
         free(corpus[f]);
+    for (size_t f = 0; f < nbuilt; f++)
+        free(built[f]);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (!failed && system(cmd) != 0)

@@ -94,6 +94,29 @@ $EPSOS validate --catalogue "$T/good.xml" "$T/good.xml" > /dev/null 2>&1; st=$?
 $EPSOS validate "$T/good.xml" --catalogue > /dev/null 2>&1; st=$?
 [ $st -eq 2 ] || fail "--catalogue without file: exit $st"
 
+# --legacy (EPSOS_VALIDATE_LEGACY): a legacy epSOS eP (urn:epsos-org:ep:medication,
+# a product without the eHDSI templateId) is a legacy.namespace warning and a
+# card.min error at the substanceAdministration under the current rules, neither
+# under the legacy ones; a current (pharm) eP is a legacy.pharm error there only
+OLD=$CORPUS/samples/khypponen-openncp/ep/EP.2.3.1.CDA.xml
+CUR=$CORPUS/samples/konateq-openncp/epstore/1-1234-W8.xml
+SA='/hl7:ClinicalDocument\[1\]/hl7:component\[1\]/hl7:structuredBody\[1\]/hl7:component\[1\]/hl7:section\[1\]/hl7:entry\[1\]/hl7:substanceAdministration\[1\])$'
+$EPSOS validate "$OLD" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 1 ] || fail "legacy eP, current rules: exit $st"
+grep -q 'warning \[legacy.namespace\] .*epsos:' "$T/out" || { cat "$T/out"; fail "no legacy.namespace"; }
+grep -q "error \[card.min\] prescription product: .*with the templateIds.*($SA" "$T/out" \
+    || { cat "$T/out"; fail "no templated card.min"; }
+$EPSOS validate --legacy "$OLD" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 1 ] || fail "legacy eP, --legacy: exit $st"
+grep -q 'legacy\.' "$T/out" && { cat "$T/out"; fail "legacy.* finding under --legacy"; }
+grep -q "with the templateIds.*($SA" "$T/out" && { cat "$T/out"; fail "templated card.min under --legacy"; }
+$EPSOS validate "$CUR" > "$T/out" 2> "$T/err"
+grep -q 'legacy\.' "$T/out" && { cat "$T/out"; fail "legacy.* finding on a current eP"; }
+$EPSOS validate --legacy --json "$CUR" > "$T/out" 2> "$T/err"; st=$?
+[ $st -eq 1 ] || fail "current eP, --legacy: exit $st"
+grep -q '"severity": "error", "rule": "legacy.pharm", .*"location": "/hl7:ClinicalDocument\[1\]/.*/pharm:formCode\[1\]"' "$T/out" \
+    || { cat "$T/out"; fail "no legacy.pharm"; }
+
 # could not run: exit 2
 $EPSOS validate "$T/missing.xml" > /dev/null 2>&1; st=$?
 [ $st -eq 2 ] || fail "missing file: exit $st"
