@@ -256,6 +256,12 @@ EPSOS_API int epsos_doc_new(epsos_doc **out, epsos_ctx *ctx, int32_t kind)
         return epsos__err(ctx, EPSOS_EINVAL, "epsos_doc_new: unknown document kind %d", (int)kind);
 
     xmlDoc *xml = xmlNewDoc((const xmlChar *)"1.0");
+    /* names in a dictionary, as in a parsed document: one allocation per
+     * distinct name rather than per element and attribute */
+    if (xml && !(xml->dict = xmlDictCreate())) {
+        xmlFreeDoc(xml);
+        xml = NULL;
+    }
     xmlNode *root = xml ? epsos__new_element(xml, NULL, "ClinicalDocument") : NULL;
     xmlNs *ns = root ? xmlNewNs(root, (const xmlChar *)EPSOS_NS_HL7, NULL) : NULL;
     xmlNs *xsi = ns ? xmlNewNs(root, (const xmlChar *)EPSOS_NS_XSI, (const xmlChar *)"xsi") : NULL;
@@ -333,6 +339,45 @@ EPSOS_API int epsos_doc_header(epsos_item **out, epsos_doc *doc)
     return EPSOS_OK;
 }
 
+typedef struct {
+    uint8_t *p;
+    size_t   len, cap;            /* cap > len: room for a final NUL */
+    bool     failed;
+} outbuf;
+
+static int out_write(void *ctx, const char *buf, int len)
+{
+    outbuf *o = ctx;
+    if (len <= 0)
+        return 0;
+    if ((size_t)len >= o->cap - o->len || !o->p) {
+        size_t cap = o->cap ? o->cap : 16384;
+        while (cap - o->len <= (size_t)len) {
+            if (cap > SIZE_MAX / 2) {
+                o->failed = true;
+                return -1;
+            }
+            cap *= 2;
+        }
+        uint8_t *p = epsos__realloc(o->p, cap);
+        if (!p) {
+            o->failed = true;
+            return -1;
+        }
+        o->p = p;
+        o->cap = cap;
+    }
+    memcpy(o->p + o->len, buf, (size_t)len);
+    o->len += (size_t)len;
+    return len;
+}
+
+static int out_close(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
 EPSOS_API int epsos_doc_serialize(uint8_t **out, size_t *out_len, const epsos_doc *doc,
                                   uint32_t flags)
 {
@@ -347,16 +392,22 @@ EPSOS_API int epsos_doc_serialize(uint8_t **out, size_t *out_len, const epsos_do
         return epsos__err(doc->ctx, EPSOS_EINVAL, "epsos_doc_serialize: out and out_len must not be NULL");
     if (flags & ~EPSOS_SERIALIZE_FORMAT)
         return epsos__err(doc->ctx, EPSOS_EINVAL, "epsos_doc_serialize: unknown flags 0x%x", flags);
-    xmlChar *mem = NULL;
-    int len = 0;
-    xmlDocDumpFormatMemoryEnc(doc->xml, &mem, &len, "UTF-8",
-                              (flags & EPSOS_SERIALIZE_FORMAT) ? 1 : 0);
-    if (!mem || len <= 0) {
-        xmlFree(mem);
+    /* What xmlDocDumpFormatMemoryEnc(.., "UTF-8", format) writes, streamed
+     * into one growing buffer: no intermediate buffers and no final copy of
+     * the whole text. */
+    outbuf o = { NULL, 0, 0, false };
+    xmlSaveCtxtPtr save = xmlSaveToIO(out_write, out_close, &o, "UTF-8",
+                                      XML_SAVE_AS_XML |
+                                      ((flags & EPSOS_SERIALIZE_FORMAT) ? XML_SAVE_FORMAT : 0));
+    long written = save ? xmlSaveDoc(save, doc->xml) : -1;
+    int closed = save ? xmlSaveClose(save) : -1;
+    if (written < 0 || closed < 0 || o.failed || o.len == 0) {
+        epsos__free(o.p);
         return epsos__err(doc->ctx, EPSOS_ENOMEM, "cannot serialize the document");
     }
-    *out = mem;                     /* xmlMalloc'ed: epsos_free releases it */
-    *out_len = (size_t)len;
+    o.p[o.len] = '\0';
+    *out = o.p;                     /* xmlMalloc'ed: epsos_free releases it */
+    *out_len = o.len;
     return EPSOS_OK;
 }
 

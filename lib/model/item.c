@@ -55,6 +55,76 @@ void epsos__items_detach(xmlNode *top)
     }
 }
 
+/* ---- located changes and the validity of read caches --------------------- */
+
+/* A templateId or code element: what the [tid] and [code] predicates read. */
+static bool pred_child(const xmlNode *n)
+{
+    return n && n->type == XML_ELEMENT_NODE &&
+           (epsos__is_el(n, EPSOS_NS_HL7, "templateId") || epsos__is_el(n, EPSOS_NS_HL7, "code"));
+}
+
+/* A change at element z seen from the item bound d elements above it can
+ * alter the occurrences of its rows of level0 + d steps or more. */
+static void touch_up(epsos_doc *doc, xmlNode *z, int level0)
+{
+    uint64_t now = ++doc->mutations;
+    int level = level0;
+    for (xmlNode *n = z; n && n->type == XML_ELEMENT_NODE && level <= EPSOS__MAX_STEPS;
+         n = n->parent, level++) {
+        epsos_item *it = n->_private;
+        if (it && it->doc == doc && it->node == n)
+            for (int k = level < 0 ? 0 : level; k <= EPSOS__MAX_STEPS; k++)
+                it->changed[k] = now;
+    }
+}
+
+void epsos__doc_touch_attr(epsos_doc *doc, xmlNode *el)
+{
+    /* attributes of a templateId/code: the predicates of its parent */
+    touch_up(doc, el, pred_child(el) ? -1 : 0);
+}
+
+void epsos__doc_touch_child(epsos_doc *doc, xmlNode *parent, const xmlNode *child)
+{
+    /* a templateId/code child: the predicates of the parent */
+    touch_up(doc, parent, !child || pred_child(child) ? 0 : 1);
+}
+
+static unsigned row_steps(const epsos__row *row)
+{
+    unsigned k = row->p[0].nsteps;
+    if (row->npaths == 2 && row->p[1].nsteps > k)
+        k = row->p[1].nsteps;
+    return k;
+}
+
+/* Is what was cached about row below item at mutation `at` still true? */
+static bool cache_valid(const epsos_item *item, const epsos__row *row, uint64_t at)
+{
+    const epsos_doc *doc = item->doc;
+    if (at == doc->mutations)
+        return true;
+    return at >= doc->touched && item->node && item->node->_private == item &&
+           item->changed[row_steps(row)] <= at;
+}
+
+static void set_count(const epsos_item *item, const epsos__row *row, size_t n)
+{
+    epsos_item *mut = (epsos_item *)item;      /* the cache is not a visible change */
+    mut->count_row = row;
+    mut->count_n = n;
+    mut->count_at = item->doc->mutations;
+}
+
+static bool cached_count(const epsos_item *item, const epsos__row *row, size_t *n)
+{
+    if (item->count_row != row || !cache_valid(item, row, item->count_at))
+        return false;
+    *n = item->count_n;
+    return true;
+}
+
 EPSOS_API int32_t epsos_item_kind(const epsos_item *item) { return item ? item->kind : 0; }
 
 EPSOS_API const char *epsos_item_path(const epsos_item *item)
@@ -94,7 +164,18 @@ static const epsos__row *row_for(const epsos_item *item, int32_t field, int want
                          epsos_kind_name(item->kind));
         return NULL;
     }
-    const epsos__row *row = epsos__row_of(item->kind, field);
+    const epsos__row *row;
+    if (item->row_memo && item->row_kind == item->kind && item->row_field == field) {
+        row = item->row_memo;
+    } else {
+        row = epsos__row_of(item->kind, field);
+        if (row) {                       /* the same field again is the usual case */
+            epsos_item *mut = (epsos_item *)item;
+            mut->row_memo = row;
+            mut->row_kind = item->kind;
+            mut->row_field = field;
+        }
+    }
     if (!row) {
         const char *fn = epsos_field_name(field);
         *rc = epsos__err_node(ctx, EPSOS_ETYPE, item->node, "a %s item has no field %s%s%d%s",
@@ -122,12 +203,30 @@ typedef struct {
     xmlNode *first;      /* occurrence 0 */
 } walk;
 
+/* epsos__is_el(c, st->ns, st->local) with the usual answer (another name)
+ * found without a call. */
+static inline bool step_el(const xmlNode *c, const epsos__step *st)
+{
+    if (c->type != XML_ELEMENT_NODE || c->name[0] != (xmlChar)st->local[0] ||
+        strcmp((const char *)c->name, st->local) != 0)
+        return false;
+    if (!st->ns)
+        return c->ns == NULL;
+    return c->ns && c->ns->href && strcmp((const char *)c->ns->href, st->ns) == 0;
+}
+
+/* epsos__step_preds_ok without a call for the usual step without any. */
+static inline bool step_ok(const epsos__step *st, const xmlNode *c)
+{
+    return st->npred == 0 || epsos__step_preds_ok(st, c);
+}
+
 /* Visits the matches of path->steps[i..] below n in document order. */
 static bool visit(const epsos__path *path, xmlNode *n, unsigned i, walk *w)
 {
     const epsos__step *st = &path->steps[i];
     for (xmlNode *c = n->children; c; c = c->next) {
-        if (!epsos__is_el(c, st->ns, st->local) || !epsos__step_preds_ok(st, c))
+        if (!step_el(c, st) || !step_ok(st, c))
             continue;
         if (i + 1 < path->nsteps) {
             if (visit(path, c, i + 1, w))
@@ -216,7 +315,7 @@ static xmlNode *next_match(const epsos__path *path, xmlNode *root, xmlNode *prev
         const epsos__step *st = &path->steps[level];
         bool descended = false;
         for (; c; c = c->next) {
-            if (!epsos__is_el(c, st->ns, st->local) || !epsos__step_preds_ok(st, c))
+            if (!step_el(c, st) || !step_ok(st, c))
                 continue;
             if (level + 1 < (int)path->nsteps) {
                 chain[level] = c;
@@ -244,7 +343,7 @@ static xmlNode *get_occ(const epsos_item *item, const epsos__row *row, size_t in
     xmlNode *n = NULL;
     unsigned which = 0;
     if (index > 0 && item->cache_row == row && item->cache_index == index - 1 &&
-        item->cache_mutations == item->doc->mutations) {
+        cache_valid(item, row, item->cache_mutations)) {
         which = item->cache_path;
         n = next_match(&row->p[which], item->node, item->cache_node);
         if (!n && which == 0 && row->npaths == 2) {
@@ -252,7 +351,7 @@ static xmlNode *get_occ(const epsos_item *item, const epsos__row *row, size_t in
             n = occurrence_in(row, item->node, index, NULL, &which, NULL, NULL);
         }
     } else if (item->cache_row == row && item->cache_index == index &&
-               item->cache_mutations == item->doc->mutations) {
+               cache_valid(item, row, item->cache_mutations)) {
         return item->cache_node;
     } else {
         n = occurrence_in(row, item->node, index, NULL, &which, NULL, NULL);
@@ -265,7 +364,10 @@ static xmlNode *get_occ(const epsos_item *item, const epsos__row *row, size_t in
         mut->cache_mutations = item->doc->mutations;
         return n;
     }
-    occurrence(row, item->node, SIZE_MAX, &count);
+    if (!cached_count(item, row, &count)) {
+        occurrence(row, item->node, SIZE_MAX, &count);
+        set_count(item, row, count);
+    }
     *rc = epsos__err_node(item->doc->ctx, EPSOS_ENOTFOUND, item->node,
                           "field %s of this %s has %zu occurrence%s, no index %zu",
                           epsos_field_name(row->src->field), epsos_kind_name(item->kind),
@@ -283,9 +385,12 @@ EPSOS_API int epsos_item_count(const epsos_item *item, int32_t field, size_t *ou
         return rc;
     if (!out)
         return epsos__err(item->doc->ctx, EPSOS_EINVAL, "epsos_item_count: out must not be NULL");
+    if (cached_count(item, row, out))
+        return EPSOS_OK;
     xmlNode *first = NULL;
     unsigned first_which = 0;
     occurrence_in(row, item->node, SIZE_MAX, out, NULL, &first, &first_which);
+    set_count(item, row, *out);
     if (first) {                 /* reading occurrence 0 next is the usual case */
         epsos_item *mut = (epsos_item *)item;
         mut->cache_row = row;
@@ -527,6 +632,8 @@ static xmlNode *new_element(epsos_doc *doc, xmlNode *parent, const epsos__step *
     if (!el)
         return NULL;
     epsos__insert_ordered(parent, el);
+    /* covers what the inits add inside el too: deeper than el itself */
+    epsos__doc_touch_child(doc, parent, el);
     if (!epsos__apply_inits(doc->xml, el, st)) {
         xmlUnlinkNode(el);
         xmlFreeNode(el);
@@ -538,14 +645,19 @@ static xmlNode *new_element(epsos_doc *doc, xmlNode *parent, const epsos__step *
 static xmlNode *first_child(xmlNode *n, const epsos__step *st)
 {
     for (xmlNode *c = n->children; c; c = c->next)
-        if (epsos__is_el(c, st->ns, st->local) && epsos__step_preds_ok(st, c))
+        if (step_el(c, st) && step_ok(st, c))
             return c;
     return NULL;
 }
 
-/* Creates a new occurrence of row below node and returns its element. */
-static xmlNode *create_occ(epsos_doc *doc, const epsos__row *row, xmlNode *node)
+/* Creates a new occurrence of row below node and returns its element;
+ * *top gets the first element created (the others are inside it) and
+ * *top_depth its depth below node (1: a child), or NULL when none was. */
+static xmlNode *create_occ(epsos_doc *doc, const epsos__row *row, xmlNode *node,
+                           xmlNode **top, unsigned *top_depth)
 {
+    *top = NULL;
+    *top_depth = 0;
     if (row->p[0].nsteps == 0)
         return node;
     if (row->p[0].attr[0]) {              /* reuse a matching element without the attribute */
@@ -558,8 +670,13 @@ static xmlNode *create_occ(epsos_doc *doc, const epsos__row *row, xmlNode *node)
     xmlNode *cur = node;
     for (unsigned i = 0; i < row->p[0].nsteps; i++) {
         xmlNode *next = i < row->p[0].repeat ? first_child(cur, &row->p[0].steps[i]) : NULL;
-        if (!next)
+        if (!next) {
             next = new_element(doc, cur, &row->p[0].steps[i]);
+            if (next && !*top) {
+                *top = next;
+                *top_depth = i + 1;
+            }
+        }
         if (!next)
             return NULL;
         cur = next;
@@ -567,22 +684,48 @@ static xmlNode *create_occ(epsos_doc *doc, const epsos__row *row, xmlNode *node)
     return cur;
 }
 
+/* The occurrences of one path below item node `node` that lie in the
+ * subtree of `top`, an element at depth `depth` below node. */
+static size_t count_within(const epsos__path *path, xmlNode *node, xmlNode *top, unsigned depth)
+{
+    if (path->nsteps < depth)
+        return 0;
+    xmlNode *n = top;
+    for (int i = (int)depth - 1; i >= 0; i--, n = n->parent) {
+        if (!n || !epsos__is_el(n, path->steps[i].ns, path->steps[i].local) ||
+            !epsos__step_preds_ok(&path->steps[i], n))
+            return 0;
+    }
+    if (n != node)
+        return 0;
+    if (depth == path->nsteps)
+        return !path->attr[0] || xmlHasNsProp(top, (const xmlChar *)path->attr, NULL);
+    walk w = { SIZE_MAX, 0, NULL, NULL };
+    visit(path, top, depth, &w);
+    return w.seen;
+}
+
 /* Finds occurrence `index` for writing, creating it when index == count. */
 static xmlNode *write_occ(epsos_item *item, int32_t field, size_t index, int type,
                           const epsos__row **rowp, int *rc)
 {
     *rc = EPSOS_OK;
-    if (item)
-        epsos__doc_touch(item->doc);
     const epsos__row *row = row_for(item, field, type, rc);
     if (!row)
         return NULL;
     if (rowp)
         *rowp = row;
-    size_t count = 0;               /* one walk: the occurrence, or how many there are */
-    xmlNode *n = occurrence(row, item->node, index, &count);
-    if (n)
-        return n;
+    size_t count = 0;
+    xmlNode *n;
+    if (cached_count(item, row, &count)) {
+        if (index < count)
+            return get_occ(item, row, index, rc);
+    } else {                        /* one walk: the occurrence, or how many there are */
+        n = occurrence(row, item->node, index, &count);
+        if (n)
+            return n;
+        set_count(item, row, count);
+    }
     if (index != count) {
         *rc = epsos__err_node(item->doc->ctx, EPSOS_ENOTFOUND, item->node,
                               "field %s of this %s has %zu occurrence%s: index %zu is neither "
@@ -598,9 +741,23 @@ static xmlNode *write_occ(epsos_item *item, int32_t field, size_t index, int typ
                               row->src->max, row->src->max == 1 ? "" : "s");
         return NULL;
     }
-    n = create_occ(item->doc, row, item->node);
-    if (!n)
+    xmlNode *top;
+    unsigned depth;
+    n = create_occ(item->doc, row, item->node, &top, &depth);
+    if (!n) {
         *rc = epsos__err(item->doc->ctx, EPSOS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    /* The only change outside the new subtree is one more child of its
+     * parent: the occurrences that were there still are (unless that
+     * parent is a step whose [tid]/[code] predicates see the new child),
+     * and the new ones are inside the subtree. */
+    if (top && !row->p[0].attr[0] && !(depth > 1 && pred_child(top))) {
+        size_t added = 0;
+        for (unsigned p = 0; p < row->npaths; p++)
+            added += count_within(&row->p[p], item->node, top, depth);
+        set_count(item, row, count + added);
+    }
     return n;
 }
 
@@ -622,9 +779,10 @@ static int check_texts(epsos_item *item, int32_t field, const char *const *v, si
     return EPSOS_OK;
 }
 
-static int set_attr(epsos_item *item, xmlNode *n, const char *name, const char *value)
+/* Sets or removes an attribute of n, which the caller reported changed
+ * (epsos__doc_touch_attr, or as part of a new subtree) in the same call. */
+static int put_attr(epsos_item *item, xmlNode *n, const char *name, const char *value)
 {
-    epsos__doc_touch(item->doc);
     if (!value) {
         xmlAttr *a = xmlHasNsProp(n, (const xmlChar *)name, NULL);
         if (a)
@@ -636,10 +794,19 @@ static int set_attr(epsos_item *item, xmlNode *n, const char *name, const char *
     return EPSOS_OK;
 }
 
+static int set_attr(epsos_item *item, xmlNode *n, const char *name, const char *value)
+{
+    epsos__doc_touch_attr(item->doc, n);
+    return put_attr(item, n, name, value);
+}
+
 /* Drops the previous value of a coded/valued element (keeps children such
  * as translations unless drop_children). */
-static void clear_value(xmlNode *n, bool drop_children)
+static void clear_value(epsos_doc *doc, xmlNode *n, bool drop_children)
 {
+    epsos__doc_touch_attr(doc, n);
+    if (drop_children && n->children)
+        epsos__doc_touch_child(doc, n, NULL);
     static const char *const names[] = { "nullFlavor", "code", "codeSystem", "codeSystemName",
         "codeSystemVersion", "displayName", "value", "unit", "root", "extension", "use", NULL };
     for (int i = 0; names[i]; i++) {
@@ -681,11 +848,12 @@ EPSOS_API int epsos_item_set_text(epsos_item *item, int32_t field, size_t index,
     if (row->p[0].attr[0])
         return set_attr(item, n, row->p[0].attr, text);
     if (type == EPSOS_T_CS) {
-        clear_value(n, false);
-        return set_attr(item, n, "code", text);
+        clear_value(item->doc, n, false);
+        return put_attr(item, n, "code", text);
     }
-    clear_value(n, true);
+    clear_value(item->doc, n, true);
     xmlNode *t = epsos__new_text(item->doc->xml, text);
+    epsos__doc_touch_child(item->doc, n, t);
     if (!t || !xmlAddChild(n, t)) {
         xmlFreeNode(t);
         return epsos__err(item->doc->ctx, EPSOS_ENOMEM, "out of memory");
@@ -710,10 +878,10 @@ EPSOS_API int epsos_item_set_code(epsos_item *item, int32_t field, size_t index,
     xmlNode *n = write_occ(item, field, index, EPSOS_T_CD, NULL, &rc);
     if (!n)
         return rc;
-    clear_value(n, false);
-    if ((rc = set_attr(item, n, "code", code)) == EPSOS_OK &&
-        (rc = set_attr(item, n, "codeSystem", code_system)) == EPSOS_OK)
-        rc = set_attr(item, n, "displayName", display_name);
+    clear_value(item->doc, n, false);
+    if ((rc = put_attr(item, n, "code", code)) == EPSOS_OK &&
+        (rc = put_attr(item, n, "codeSystem", code_system)) == EPSOS_OK)
+        rc = put_attr(item, n, "displayName", display_name);
     return rc;
 }
 
@@ -733,9 +901,9 @@ EPSOS_API int epsos_item_set_id(epsos_item *item, int32_t field, size_t index, c
     xmlNode *n = write_occ(item, field, index, EPSOS_T_II, NULL, &rc);
     if (!n)
         return rc;
-    clear_value(n, false);
-    if ((rc = set_attr(item, n, "root", root)) == EPSOS_OK)
-        rc = set_attr(item, n, "extension", extension);
+    clear_value(item->doc, n, false);
+    if ((rc = put_attr(item, n, "root", root)) == EPSOS_OK)
+        rc = put_attr(item, n, "extension", extension);
     return rc;
 }
 
@@ -752,8 +920,8 @@ EPSOS_API int epsos_item_set_time(epsos_item *item, int32_t field, size_t index,
     xmlNode *n = write_occ(item, field, index, EPSOS_T_TS, NULL, &rc);
     if (!n)
         return rc;
-    clear_value(n, false);
-    return set_attr(item, n, "value", value);
+    clear_value(item->doc, n, false);
+    return put_attr(item, n, "value", value);
 }
 
 EPSOS_API int epsos_item_set_quantity(epsos_item *item, int32_t field, size_t index,
@@ -772,9 +940,9 @@ EPSOS_API int epsos_item_set_quantity(epsos_item *item, int32_t field, size_t in
     xmlNode *n = write_occ(item, field, index, EPSOS_T_PQ, NULL, &rc);
     if (!n)
         return rc;
-    clear_value(n, false);
-    if ((rc = set_attr(item, n, "value", value)) == EPSOS_OK)
-        rc = set_attr(item, n, "unit", unit);
+    clear_value(item->doc, n, false);
+    if ((rc = put_attr(item, n, "value", value)) == EPSOS_OK)
+        rc = put_attr(item, n, "unit", unit);
     return rc;
 }
 
@@ -794,9 +962,9 @@ EPSOS_API int epsos_item_set_telecom(epsos_item *item, int32_t field, size_t ind
     xmlNode *n = write_occ(item, field, index, EPSOS_T_TEL, NULL, &rc);
     if (!n)
         return rc;
-    clear_value(n, false);
-    if ((rc = set_attr(item, n, "value", value)) == EPSOS_OK)
-        rc = set_attr(item, n, "use", use);
+    clear_value(item->doc, n, false);
+    if ((rc = put_attr(item, n, "value", value)) == EPSOS_OK)
+        rc = put_attr(item, n, "use", use);
     return rc;
 }
 
@@ -818,9 +986,9 @@ EPSOS_API int epsos_item_set_null_flavor(epsos_item *item, int32_t field, size_t
     xmlNode *n = write_occ(item, field, index, 0, &row, &rc);
     if (!n)
         return rc;
-    clear_value(n, true);
+    clear_value(item->doc, n, true);
     /* keep only the structural attributes of the element (typeCode, classCode ...) */
-    return set_attr(item, n, "nullFlavor", null_flavor);
+    return put_attr(item, n, "nullFlavor", null_flavor);
 }
 
 EPSOS_API int epsos_item_set_attr(epsos_item *item, int32_t field, size_t index,
@@ -865,15 +1033,50 @@ EPSOS_API int epsos_item_add_translation(epsos_item *item, int32_t field, size_t
     xmlNode *n = get_occ(item, row, index, &rc);
     if (!n)
         return rc;
-    epsos__doc_touch(item->doc);
     epsos__step st = { .ns = EPSOS_NS_HL7, .local = "translation" };
     xmlNode *t = new_element(item->doc, n, &st);
     if (!t)
         return epsos__err(item->doc->ctx, EPSOS_ENOMEM, "out of memory");
-    if ((rc = set_attr(item, t, "code", code)) == EPSOS_OK &&
-        (rc = set_attr(item, t, "codeSystem", code_system)) == EPSOS_OK)
-        rc = set_attr(item, t, "displayName", display_name);
+    if ((rc = put_attr(item, t, "code", code)) == EPSOS_OK &&
+        (rc = put_attr(item, t, "codeSystem", code_system)) == EPSOS_OK)
+        rc = put_attr(item, t, "displayName", display_name);
     return rc;
+}
+
+/* The lenient writer of a translation as read (a builder that copies a
+ * foreign document): attribute by attribute, unchecked but for XML
+ * validity, like epsos_item_set_attr. */
+EPSOS_API int epsos_item_set_translation_attr(epsos_item *item, int32_t field, size_t index,
+                                              size_t tindex, const char *name,
+                                              const char *value)
+{
+    int rc = EPSOS_OK;
+    const epsos__row *row = row_for(item, field, EPSOS_T_CD, &rc);
+    if (!row)
+        return rc;
+    if (name ? xmlValidateNCName((const xmlChar *)name, 0) != 0 : value != NULL)
+        return bad(item, EPSOS_EINVAL, "translation attribute name", name,
+                   "expected an XML name without prefix");
+    if ((rc = check_texts(item, field, &value, 1)) != EPSOS_OK)
+        return rc;
+    xmlNode *n = get_occ(item, row, index, &rc);
+    if (!n)
+        return rc;
+    xmlNode *t = NULL;
+    size_t count = 0;
+    for (xmlNode *c = n->children; c && !t; c = c->next)
+        if (epsos__is_el(c, EPSOS_NS_HL7, "translation") && count++ == tindex)
+            t = c;
+    if (!t && tindex != count)
+        return epsos__err_node(item->doc->ctx, EPSOS_ENOTFOUND, n, "field %s has %zu "
+                               "translation%s: index %zu is neither one of them nor the next",
+                               epsos_field_name(field), count, count == 1 ? "" : "s", tindex);
+    if (!t) {                                  /* tindex == count: append one */
+        epsos__step st = { .ns = EPSOS_NS_HL7, .local = "translation" };
+        if (!(t = new_element(item->doc, n, &st)))
+            return epsos__err(item->doc->ctx, EPSOS_ENOMEM, "out of memory");
+    }
+    return name ? set_attr(item, t, name, value) : EPSOS_OK;
 }
 
 EPSOS_API int epsos_item_add_child(epsos_item **out, epsos_item *item, int32_t field)
@@ -886,7 +1089,10 @@ EPSOS_API int epsos_item_add_child(epsos_item **out, epsos_item *item, int32_t f
     if (!out)
         return epsos__err(item->doc->ctx, EPSOS_EINVAL, "epsos_item_add_child: out must not be NULL");
     size_t count = 0;
-    occurrence(row, item->node, SIZE_MAX, &count);
+    if (!cached_count(item, row, &count)) {
+        occurrence(row, item->node, SIZE_MAX, &count);
+        set_count(item, row, count);
+    }
     xmlNode *n = write_occ(item, field, count, EPSOS_T_ITEM, NULL, &rc);
     if (!n)
         return rc;
@@ -906,8 +1112,8 @@ EPSOS_API int epsos_item_remove(epsos_item *item, int32_t field, size_t index)
     xmlNode *n = get_occ(item, row, index, &rc);
     if (!n)
         return rc;
-    epsos__doc_touch(item->doc);
     if (row->p[0].attr[0]) {
+        epsos__doc_touch_attr(item->doc, n);
         xmlRemoveProp(xmlHasNsProp(n, (const xmlChar *)row->p[0].attr, NULL));
         return EPSOS_OK;
     }
@@ -923,6 +1129,10 @@ EPSOS_API int epsos_item_remove(epsos_item *item, int32_t field, size_t index)
     }
     for (unsigned depth = path->nsteps - 1; depth > path->repeat && n->parent; depth--)
         n = n->parent;
+    if (n->parent)
+        epsos__doc_touch_child(item->doc, n->parent, n);
+    else
+        epsos__doc_touch(item->doc);
     epsos__items_detach(n);
     xmlUnlinkNode(n);
     xmlFreeNode(n);

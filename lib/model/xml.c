@@ -6,11 +6,14 @@
 
 bool epsos__is_el(const xmlNode *node, const char *ns, const char *local)
 {
-    if (!node || node->type != XML_ELEMENT_NODE || strcmp((const char *)node->name, local) != 0)
+    /* the first characters first: most elements tested are not the one */
+    if (!node || node->type != XML_ELEMENT_NODE || node->name[0] != (xmlChar)local[0] ||
+        node->name[1] != (xmlChar)local[1] || strcmp((const char *)node->name, local) != 0)
         return false;
     if (!ns)
         return node->ns == NULL;
-    return node->ns && node->ns->href && strcmp((const char *)node->ns->href, ns) == 0;
+    const xmlChar *href = node->ns ? node->ns->href : NULL;
+    return href && ((const char *)href == ns || strcmp((const char *)href, ns) == 0);
 }
 
 static const char *ns_prefix(const xmlNode *n)
