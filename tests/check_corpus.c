@@ -261,6 +261,27 @@ static const ofield o_expected_delivery[] = {
 static const ofield o_pregnancy_count[] = {
     O_OBS, F(EFFECTIVE_TIME, TS, "h:effectiveTime"), F(COUNT, TEXT, "h:value/@value"),
 };
+static const ofield o_pregnancy_obs[] = {      /* eH.3.47: value TS; INT read as count */
+    O_OBS, F(EFFECTIVE_TIME, TS, "h:effectiveTime"), F(VALUE, TS, "h:value" XT("TS")),
+    F(COUNT, TEXT, "h:value" XT("INT") "/@value"),
+};
+static const ofield o_dosing[] = {              /* subordinate dosing (entryRelationship COMP) */
+    F(SEQUENCE, TEXT, "h:sequenceNumber/@value"), F(ID, II, "h:substanceAdministration/h:id"),
+    F(CODE, CD, "h:substanceAdministration/h:code"),
+    F(STATUS, CS, "h:substanceAdministration/h:statusCode"),
+    F(PERIOD, TS, "h:substanceAdministration/h:effectiveTime" XT("IVL_TS")),
+    F(START, TS, "h:substanceAdministration/h:effectiveTime" XT("IVL_TS") "/h:low"),
+    F(END, TS, "h:substanceAdministration/h:effectiveTime" XT("IVL_TS") "/h:high"),
+    F(EFFECTIVE_TIME, TS, "h:substanceAdministration/h:effectiveTime[not(@xsi:type)]"),
+    F(FREQUENCY, PQ, "h:substanceAdministration/h:effectiveTime" XT("PIVL_TS") "/h:period"),
+    F(EVENT, CD, "h:substanceAdministration/h:effectiveTime" XT("EIVL_TS") "/h:event"),
+    F(ROUTE, CD, "h:substanceAdministration/h:routeCode"),
+    F(DOSE, PQ, "h:substanceAdministration/h:doseQuantity"),
+    F(DOSE_LOW, PQ, "h:substanceAdministration/h:doseQuantity/h:low"),
+    F(DOSE_HIGH, PQ, "h:substanceAdministration/h:doseQuantity/h:high"),
+    F(PRODUCT_CODE, CD, "h:substanceAdministration/h:consumable/h:manufacturedProduct"
+                        "/h:manufacturedMaterial/h:code"),
+};
 static const ofield o_vital_signs[] = {
     F(ID, II, "h:id"), F(CODE, CD, "h:code"), F(STATUS, CS, "h:statusCode"),
     F(EFFECTIVE_TIME, TS, "h:effectiveTime"),
@@ -291,9 +312,10 @@ static const ofield o_blood_group[] = {
 static const ofield o_medication[] = {
     F(ID, II, "h:id"), F(CODE, CD, "h:code"), F(TEXT_REFERENCE, TEXT, "h:text/h:reference/@value"),
     F(STATUS, CS, "h:statusCode"),
-    F(PERIOD, TS, "h:effectiveTime" XT("IVL_TS")),
-    F(START, TS, "h:effectiveTime" XT("IVL_TS") "/h:low"),
-    F(END, TS, "h:effectiveTime" XT("IVL_TS") "/h:high"),
+    F(PERIOD, TS, "h:effectiveTime" XT("IVL_TS") "[1]"),
+    F(START, TS, "h:effectiveTime" XT("IVL_TS") "[1]/h:low"),
+    F(END, TS, "h:effectiveTime" XT("IVL_TS") "[1]/h:high"),
+    I(FURTHER_PERIOD, TREATMENT_PERIOD, "h:effectiveTime" XT("IVL_TS") "[position() > 1]"),
     F(EFFECTIVE_TIME, TS, "h:effectiveTime[not(@xsi:type)]"),
     F(FREQUENCY, PQ, "h:effectiveTime" XT("PIVL_TS") "/h:period"),
     F(EVENT, CD, "h:effectiveTime" XT("EIVL_TS") "/h:event"),
@@ -321,6 +343,7 @@ static const ofield o_medication[] = {
     I(AUTHOR, AUTHOR, "h:author"),
     F(FULFILMENT_INSTRUCTIONS, TEXT, "h:entryRelationship[@typeCode='SUBJ']/h:act"
                           "[h:templateId/@root='1.3.6.1.4.1.12559.11.10.1.3.1.3.13']/h:text"),
+    I(DOSING, DOSING, "h:entryRelationship[@typeCode='COMP']"),
 };
 static const ofield o_internal_reference[] = { F(ID, II, "h:id"), F(CODE, CD, "h:code") };
 static const ofield o_medication_reason[] = {
@@ -439,13 +462,18 @@ static const ofield o_timing[] = {
     F(PHASE, TS, "h:phase/h:low"), F(FREQUENCY, PQ, "h:period"), F(EVENT, CD, "h:event"),
     F(OFFSET, PQ, "h:offset"),
 };
+static const ofield o_treatment_period[] = {
+    F(START, TS, "h:low"), F(END, TS, "h:high"),
+};
 #define O_SUBJ "h:entryRelationship[@typeCode='SUBJ']"
 static const ofield o_prescription[] = {
     F(ID, II, "h:id"), F(CODE, CD, "h:code"), F(TEXT_REFERENCE, TEXT, "h:text/h:reference/@value"),
     F(STATUS, CS, "h:statusCode"),
-    F(PERIOD, TS, "h:effectiveTime" XT("IVL_TS")),
-    F(START, TS, "h:effectiveTime" XT("IVL_TS") "/h:low"),
-    F(END, TS, "h:effectiveTime" XT("IVL_TS") "/h:high"),
+    /* the first IVL_TS period; the others are further_period items */
+    F(PERIOD, TS, "h:effectiveTime" XT("IVL_TS") "[1]"),
+    F(START, TS, "h:effectiveTime" XT("IVL_TS") "[1]/h:low"),
+    F(END, TS, "h:effectiveTime" XT("IVL_TS") "[1]/h:high"),
+    I(FURTHER_PERIOD, TREATMENT_PERIOD, "h:effectiveTime" XT("IVL_TS") "[position() > 1]"),
     F(FREQUENCY_TIME, TS, "h:effectiveTime[not(@xsi:type)] | h:effectiveTime" XT("TS")),
     F(FREQUENCY, PQ, "h:effectiveTime" XT("PIVL_TS") "/h:period"),
     F(EVENT, CD, "h:effectiveTime" XT("EIVL_TS") "/h:event"),
@@ -556,7 +584,7 @@ static const okind o_kinds[] = {
     K(IMMUNIZATION, o_immunization), K(FUNCTIONAL_STATUS, o_functional_status),
     K(FUNCTIONAL_OBSERVATION, o_functional_observation), K(SOCIAL_HISTORY, o_social_history),
     K(PREGNANCY, o_pregnancy), K(EXPECTED_DELIVERY, o_expected_delivery),
-    K(PREGNANCY_OUTCOME, o_pregnancy_count), K(PREGNANCY_COUNT, o_pregnancy_count),
+    K(PREGNANCY_OUTCOME, o_pregnancy_count), K(PREGNANCY_COUNT, o_pregnancy_obs),
     K(VITAL_SIGNS, o_vital_signs), K(VITAL_SIGN, o_vital_sign),
     K(RESULT_ORGANIZER, o_result_organizer), K(RESULT, o_result),
     K(BLOOD_GROUP, o_blood_group), K(MEDICATION_REASON, o_medication_reason),
@@ -564,6 +592,7 @@ static const okind o_kinds[] = {
     K(PRESCRIPTION, o_prescription), K(DISPENSE, o_dispense), K(PRODUCT, o_product),
     K(DISPENSER, o_dispenser), K(PACKAGE, o_package), K(PART, o_part), K(TIMING, o_timing),
     K(MANUFACTURER, o_manufacturer), K(INTERNAL_REFERENCE, o_internal_reference),
+    K(TREATMENT_PERIOD, o_treatment_period), K(DOSING, o_dosing),
 };
 #undef K
 

@@ -426,10 +426,21 @@ static int build_value(build_state *b, epsos_item *it, int32_t f, int32_t type, 
     if (rc == EPSOS_OK && nf)
         rc = epsos_item_set_attr(it, f, i, "nullFlavor", nf);
     const jv *tr = type == EPSOS_T_CD ? jget(v, "translation") : NULL;
-    for (size_t t = 0; rc == EPSOS_OK && tr && tr->t == J_ARR && t < tr->n; t++)
-        rc = epsos_item_add_translation(it, f, i, jstr(tr->vals[t], "code"),
-                                        jstr(tr->vals[t], "codeSystem"),
-                                        jstr(tr->vals[t], "displayName"));
+    for (size_t t = 0; rc == EPSOS_OK && tr && tr->t == J_ARR && t < tr->n; t++) {
+        const jv *x = tr->vals[t];
+        if (x->t != J_OBJ) {
+            rc = EPSOS_EVALUE;
+            break;
+        }
+        rc = epsos_item_add_translation(it, f, i, jstr(x, "code"), jstr(x, "codeSystem"),
+                                        jstr(x, "displayName"));
+        if (rc != EPSOS_OK) {      /* as read (no OID, {}): attribute by attribute */
+            rc = epsos_item_set_translation_attr(it, f, i, t, NULL, NULL);
+            for (int k = 0; rc == EPSOS_OK && cd_k[k]; k++)
+                if (jstr(x, cd_k[k]))
+                    rc = epsos_item_set_translation_attr(it, f, i, t, cd_k[k], jstr(x, cd_k[k]));
+        }
+    }
     return rc;
 }
 

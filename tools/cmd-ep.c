@@ -2,12 +2,19 @@
  * epsos ed-from-ep: start an eDispensation answering a prescription.
  * SPDX-License-Identifier: MIT
  *
- *   epsos ed-from-ep [--quantity N] [--substituted] [--substitute JSON] [--item I]
- *                    EP.xml -o ED.xml
+ *   epsos ed-from-ep [--quantity N] [--substituted] [--substitute JSON]
+ *                    [--pharmacy JSON] [--item I] EP.xml -o ED.xml
  *
  * The eD holds the patient, the order id, the reference to the prescription
  * item, the prescribed product (also as the dispensed product) and the
- * quantity; the pharmacy adds the rest (author, dispenser, ...).
+ * quantity; the pharmacy adds the rest (author, dispenser, ...): with
+ * --pharmacy JSON (or @FILE), an eD header object in the form `epsos dump
+ * --json` prints it (author, custodian, legal_authenticator, language,
+ * confidentiality, ...) plus "dispenser" as in a dispensation (default: the
+ * first author); its fields are copied (epsos_item_copy), then
+ * epsos_doc_complete and epsos_validate: what is still missing is refused
+ * (exit 1) with its XPath.  Without --pharmacy the eD is a draft (said on
+ * stderr).
  * --substitute JSON (or @FILE): the dispensed product differs; JSON is a
  * product object in the form `epsos dump --json` prints ("product_name",
  * "product_code", "ingredient": [...], "package_quantity", ...).  Each field
@@ -29,16 +36,26 @@
 #include "commands.h"
 
 static const char help[] =
-    "usage: epsos ed-from-ep [--quantity N] [--substituted] [--substitute JSON] [--item I]\n"
-    "                        EP.xml -o ED.xml\n"
+    "usage: epsos ed-from-ep [--quantity N] [--substituted] [--substitute JSON]\n"
+    "                        [--pharmacy JSON] [--item I] EP.xml -o ED.xml\n"
     "Start an eDispensation answering prescription item I (default 0) of EP.xml:\n"
     "patient, order id, prescription reference, prescribed product, quantity.\n"
+    "Without --pharmacy it is a draft (no author, custodian, dispenser, ids).\n"
     "  --quantity N    packages dispensed (default: the number prescribed)\n"
     "  --substituted   the dispensed product substitutes the prescribed one\n"
     "  --substitute JSON  the dispensed product differs: a product object as\n"
     "                  `epsos dump --json` prints it (@FILE reads it from FILE);\n"
     "                  the fields it names replace those of the prescribed\n"
     "                  product; implies --substituted\n"
+    "  --pharmacy JSON the dispensing side, completing the eD: an eD \"header\"\n"
+    "                  object as `epsos dump --json` prints it (@FILE reads it\n"
+    "                  from FILE) with author (the pharmacist, with organization),\n"
+    "                  custodian, legal_authenticator; optional language\n"
+    "                  (default en-GB), confidentiality (default N), title, id\n"
+    "                  (default a new UUID) and \"dispenser\" as in a dispensation\n"
+    "                  (default: the author).  Then ids, effective time and\n"
+    "                  narrative are generated; what is still missing is\n"
+    "                  refused (exit 1, XPath on stderr, nothing written)\n"
     "  --item I        which prescription item of the document (from 0)\n"
     "  -o FILE         the eD to write (written only on success)\n";
 
@@ -56,159 +73,129 @@ static void report(epsos_ctx *ctx, const char *file);
 int epsos_build_json(epsos_doc **out, int *errors, epsos_ctx *ctx, const char *text,
                      size_t len, const char *label);
 
-/* Copies every occurrence of field f of src onto the end of dst (same kind
- * of item), nested items included; public API only. */
-static int copy_item(epsos_item *dst, epsos_item *src);
-
-static int copy_field(epsos_item *dst, epsos_item *src, int32_t f)
+/* The JSON text of an option: the argument itself, or with '@' the content
+ * of that file (*buf then holds it; free it).  Returns 0 or an exit status
+ * (message on stderr). */
+static int json_arg(const char *opt, const char *arg, char **buf, const char **text)
 {
-    int32_t kind = epsos_item_kind(src), type = epsos_field_type(kind, f);
-    size_t n = 0;
-    int rc = epsos_item_count(src, f, &n);
-    for (size_t i = 0; rc == EPSOS_OK && i < n; i++) {
-        size_t at = 0;
-        const char *a = NULL, *b = NULL, *c = NULL, *nf = NULL;
-        bool set = false;
-        if ((rc = epsos_item_count(dst, f, &at)) != EPSOS_OK)
-            break;
-        switch (type) {
-        case EPSOS_T_TEXT: case EPSOS_T_CS:
-            if ((rc = epsos_item_get_text(src, f, i, &a)) == EPSOS_OK && a)
-                rc = epsos_item_set_text(dst, f, at, a), set = true;
-            break;
-        case EPSOS_T_CD:
-            if ((rc = epsos_item_get_code(src, f, i, &a, &b, &c)) == EPSOS_OK && a)
-                rc = epsos_item_set_code(dst, f, at, a, b, c), set = true;
-            if (rc == EPSOS_OK && set) {
-                size_t nt = 0;
-                rc = epsos_item_translation_count(src, f, i, &nt);
-                for (size_t t = 0; rc == EPSOS_OK && t < nt; t++)
-                    if ((rc = epsos_item_get_translation(src, f, i, t, &a, &b, &c)) == EPSOS_OK)
-                        rc = epsos_item_add_translation(dst, f, at, a, b, c);
-            }
-            break;
-        case EPSOS_T_II:
-            if ((rc = epsos_item_get_id(src, f, i, &a, &b)) == EPSOS_OK && a)
-                rc = epsos_item_set_id(dst, f, at, a, b), set = true;
-            break;
-        case EPSOS_T_TS:
-            if ((rc = epsos_item_get_time(src, f, i, &a)) == EPSOS_OK && a)
-                rc = epsos_item_set_time(dst, f, at, a), set = true;
-            break;
-        case EPSOS_T_PQ:
-            if ((rc = epsos_item_get_quantity(src, f, i, &a, &b)) == EPSOS_OK && a)
-                rc = epsos_item_set_quantity(dst, f, at, a, b), set = true;
-            break;
-        case EPSOS_T_TEL:
-            if ((rc = epsos_item_get_telecom(src, f, i, &a, &b)) == EPSOS_OK && a)
-                rc = epsos_item_set_telecom(dst, f, at, a, b), set = true;
-            break;
-        case EPSOS_T_ITEM: {
-            epsos_item *from, *to;
-            if ((rc = epsos_item_child(&from, src, f, i)) == EPSOS_OK &&
-                (rc = epsos_item_add_child(&to, dst, f)) == EPSOS_OK)
-                rc = copy_item(to, from);
-            set = true;
-            break;
+    *buf = NULL;
+    *text = arg;
+    if (arg[0] != '@')
+        return 0;
+    FILE *f = fopen(arg + 1, "rb");
+    char *t = NULL;
+    size_t tlen = 0, cap = 0;
+    while (f) {
+        if (tlen + 4096 > cap) {
+            char *nt = realloc(t, cap = cap * 2 + 8192);
+            if (!nt)
+                break;
+            t = nt;
         }
-        default:
-            set = true;
+        size_t r = fread(t + tlen, 1, cap - tlen - 1, f);
+        tlen += r;
+        if (r == 0)
             break;
-        }
-        if (rc == EPSOS_OK && !set &&
-            (rc = epsos_item_get_null_flavor(src, f, i, &nf)) == EPSOS_OK && nf)
-            rc = epsos_item_set_null_flavor(dst, f, at, nf);
     }
-    return rc;
+    if (!f || ferror(f) || !t) {
+        fprintf(stderr, "epsos: ed-from-ep: %s: cannot read '%s'\n", opt, arg + 1);
+        if (f)
+            fclose(f);
+        free(t);
+        return 2;
+    }
+    fclose(f);
+    t[tlen] = '\0';
+    *buf = t;
+    *text = t;
+    return 0;
 }
 
-static int copy_item(epsos_item *dst, epsos_item *src)
+/* Whether the first non-blank character of text is '{'. */
+static bool json_object(const char *text)
 {
-    int32_t kind = epsos_item_kind(src);
-    size_t nf = epsos_kind_field_count(kind);
-    int rc = EPSOS_OK;
-    for (size_t j = 0; rc == EPSOS_OK && j < nf; j++)
-        rc = copy_field(dst, src, epsos_kind_field_at(kind, j));
+    text += strspn(text, " \t\r\n");
+    return *text == '{';
+}
+
+/* An eD around one field of a dispensation ("product", "dispenser"), built
+ * by `epsos build`'s reader: *tmp the document, *item the field's item.
+ * Returns 0 or 2 (message on stderr; what: the option and the noun). */
+static int build_in_dispensation(epsos_ctx *ctx, const char *opt, const char *noun,
+                                 const char *key, int32_t field, const char *json, size_t jl,
+                                 epsos_doc **tmp, epsos_item **item)
+{
+    static const char pre[] = "{\"kind\": \"eD\", \"header\": {\"section\": [{\"code\": "
+        "{\"code\": \"60590-7\", \"codeSystem\": \"2.16.840.1.113883.6.1\"}, "
+        "\"dispensation\": [{\"";
+    static const char post[] = "}]}]}}";
+    *tmp = NULL;
+    *item = NULL;
+    size_t kl = strlen(key), wl = sizeof pre - 1 + kl + 3 + jl + sizeof post - 1;
+    char *wrap = malloc(wl + 1);
+    if (!wrap) {
+        fprintf(stderr, "epsos: out of memory\n");
+        return 2;
+    }
+    memcpy(wrap, pre, sizeof pre - 1);
+    memcpy(wrap + sizeof pre - 1, key, kl);
+    memcpy(wrap + sizeof pre - 1 + kl, "\": ", 3);
+    memcpy(wrap + sizeof pre - 1 + kl + 3, json, jl);
+    memcpy(wrap + sizeof pre - 1 + kl + 3 + jl, post, sizeof post);
+    int errors = 0, st = epsos_build_json(tmp, &errors, ctx, wrap, wl, opt);
+    free(wrap);
+    epsos_item *h, *s, *d;
+    if (st == 0 && !errors &&
+        (epsos_doc_header(&h, *tmp) != EPSOS_OK ||
+         epsos_item_child(&s, h, EPSOS_F_SECTION, 0) != EPSOS_OK ||
+         epsos_item_child(&d, s, EPSOS_F_DISPENSE, 0) != EPSOS_OK ||
+         epsos_item_child(item, d, field, 0) != EPSOS_OK))
+        st = 2;
+    if (st != 0 || errors) {
+        fprintf(stderr, "epsos: ed-from-ep: %s: not a %s object as `epsos dump --json` "
+                "prints it\n", opt, noun);
+        epsos_doc_free(*tmp);
+        *tmp = NULL;
+        return 2;
+    }
+    return 0;
+}
+
+/* The dispensation of the eD (its first section's first). */
+static int ed_dispensation(epsos_doc *ed, epsos_item **d)
+{
+    epsos_item *h, *s;
+    int rc = epsos_doc_header(&h, ed);
+    if (rc == EPSOS_OK && (rc = epsos_item_child(&s, h, EPSOS_F_SECTION, 0)) == EPSOS_OK)
+        rc = epsos_item_child(d, s, EPSOS_F_DISPENSE, 0);
     return rc;
 }
 
 /* The dispensed product of the eD, changed as `json` says (see above).
  * Returns an exit status; messages on stderr. */
-static int substitute(epsos_ctx *ctx, epsos_doc *ed, const char *json)
+static int substitute(epsos_ctx *ctx, epsos_doc *ed, const char *arg)
 {
-    char *text = NULL;
-    size_t tlen = 0;
-    if (json[0] == '@') {
-        FILE *f = fopen(json + 1, "rb");
-        size_t cap = 0;
-        while (f) {
-            if (tlen + 4096 > cap) {
-                char *nt = realloc(text, cap = cap * 2 + 8192);
-                if (!nt)
-                    break;
-                text = nt;
-            }
-            size_t r = fread(text + tlen, 1, cap - tlen - 1, f);
-            tlen += r;
-            if (r == 0)
-                break;
-        }
-        if (!f || ferror(f) || !text) {
-            fprintf(stderr, "epsos: ed-from-ep: --substitute: cannot read '%s'\n", json + 1);
-            if (f)
-                fclose(f);
-            free(text);
-            return 2;
-        }
-        fclose(f);
-        text[tlen] = '\0';
-        json = text;
-    }
-    /* an eD around the product object, built by `epsos build`'s reader */
-    static const char pre[] = "{\"kind\": \"eD\", \"header\": {\"section\": [{\"code\": "
-        "{\"code\": \"60590-7\", \"codeSystem\": \"2.16.840.1.113883.6.1\"}, "
-        "\"dispensation\": [{\"product\": ";
-    static const char post[] = "}]}]}}";
-    size_t jl = strlen(json), wl = sizeof pre - 1 + jl + sizeof post - 1;
-    char *wrap = malloc(wl + 1);
-    if (!wrap) {
-        free(text);
-        fprintf(stderr, "epsos: out of memory\n");
-        return 2;
-    }
-    memcpy(wrap, pre, sizeof pre - 1);
-    memcpy(wrap + sizeof pre - 1, json, jl);
-    memcpy(wrap + sizeof pre - 1 + jl, post, sizeof post);
-    free(text);
+    char *buf;
+    const char *json;
+    int st = json_arg("--substitute", arg, &buf, &json);
+    if (st != 0)
+        return st;
     /* a product object: the first non-blank character is '{' */
-    size_t k = 0;
-    while (k < jl && strchr(" \t\r\n", wrap[sizeof pre - 1 + k]))
-        k++;
-    if (k >= jl || wrap[sizeof pre - 1 + k] != '{') {
+    if (!json_object(json)) {
         fprintf(stderr, "epsos: ed-from-ep: --substitute: expected a JSON object "
                 "(the dispensed product)\n");
-        free(wrap);
+        free(buf);
         return 2;
     }
     epsos_doc *tmp = NULL;
-    int errors = 0, st = epsos_build_json(&tmp, &errors, ctx, wrap, wl, "--substitute");
-    free(wrap);
-    epsos_item *h, *s, *d, *from = NULL, *to = NULL;
-    if (st == 0 && !errors &&
-        (epsos_doc_header(&h, tmp) != EPSOS_OK ||
-         epsos_item_child(&s, h, EPSOS_F_SECTION, 0) != EPSOS_OK ||
-         epsos_item_child(&d, s, EPSOS_F_DISPENSE, 0) != EPSOS_OK ||
-         epsos_item_child(&from, d, EPSOS_F_PRODUCT, 0) != EPSOS_OK))
-        st = 2;
-    if (st != 0 || errors) {
-        fprintf(stderr, "epsos: ed-from-ep: --substitute: not a product object as "
-                "`epsos dump --json` prints it\n");
-        epsos_doc_free(tmp);
-        return 2;
-    }
-    int rc = epsos_doc_header(&h, ed);
-    if (rc == EPSOS_OK && (rc = epsos_item_child(&s, h, EPSOS_F_SECTION, 0)) == EPSOS_OK &&
-        (rc = epsos_item_child(&d, s, EPSOS_F_DISPENSE, 0)) == EPSOS_OK)
+    epsos_item *from = NULL, *d, *to = NULL;
+    st = build_in_dispensation(ctx, "--substitute", "product", "product", EPSOS_F_PRODUCT,
+                               json, strlen(json), &tmp, &from);
+    free(buf);
+    if (st != 0)
+        return st;
+    int rc = ed_dispensation(ed, &d);
+    if (rc == EPSOS_OK)
         rc = epsos_item_child(&to, d, EPSOS_F_PRODUCT, 0);
     size_t nf = epsos_kind_field_count(EPSOS_KIND_PRODUCT);
     for (size_t j = 0; rc == EPSOS_OK && j < nf; j++) {
@@ -219,7 +206,7 @@ static int substitute(epsos_ctx *ctx, epsos_doc *ed, const char *json)
         while (rc == EPSOS_OK && epsos_item_count(to, f, &n) == EPSOS_OK && n > 0)
             rc = epsos_item_remove(to, f, 0);
         if (rc == EPSOS_OK)
-            rc = copy_field(to, from, f);
+            rc = epsos_item_copy(to, from, f);
     }
     epsos_doc_free(tmp);
     if (rc != EPSOS_OK) {
@@ -227,6 +214,384 @@ static int substitute(epsos_ctx *ctx, epsos_doc *ed, const char *json)
         return 1;
     }
     return 0;
+}
+
+/* ---- --pharmacy ---------------------------------------------------------- */
+
+/* Index just after the JSON value that starts at s[i] (after blanks), or 0
+ * when it does not end before n.  Only the structure is followed (strings,
+ * nesting): `epsos build`'s reader checks the rest. */
+static size_t json_skip(const char *s, size_t i, size_t n)
+{
+    i += strspn(s + i, " \t\r\n");
+    if (i >= n)
+        return 0;
+    int depth = 0;
+    do {
+        char c = s[i];
+        if (c == '"') {
+            for (i++; i < n && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+            if (i >= n)
+                return 0;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth < 0)
+                return 0;
+        } else if (depth == 0) {       /* a number, true, false, null */
+            while (i < n && !strchr(",}] \t\r\n", s[i]))
+                i++;
+            return i;
+        }
+        i++;
+    } while (depth > 0 && i < n);
+    return depth == 0 ? i : 0;
+}
+
+/* Takes the member `key` out of the JSON object text: *rest gets the object
+ * without it, *value its value (both malloc'd).  Returns 1 when found, 0
+ * when not (or when text is not an object: the reader says why later), -1
+ * out of memory. */
+static int json_take(const char *text, const char *key, char **rest, char **value)
+{
+    size_t n = strlen(text), i = strspn(text, " \t\r\n"), kl = strlen(key);
+    *rest = *value = NULL;
+    if (i >= n || text[i] != '{')
+        return 0;
+    size_t kb = 0, ve = 0, vb = 0, prev_end = i + 1, cut_b = 0, cut_e = 0;
+    bool found = false, first = true;
+    for (i++;;) {
+        i += strspn(text + i, " \t\r\n");
+        if (i < n && text[i] == '}' && first)
+            break;
+        if (i >= n || text[i] != '"')
+            return 0;
+        kb = i;
+        size_t ke = json_skip(text, i, n);
+        if (!ke)
+            return 0;
+        i = ke + strspn(text + ke, " \t\r\n");
+        if (i >= n || text[i] != ':')
+            return 0;
+        vb = i + 1;
+        if (!(ve = json_skip(text, vb, n)))
+            return 0;
+        if (!found && ke - kb == kl + 2 && !memcmp(text + kb + 1, key, kl)) {
+            found = true;
+            /* cut from the end of the previous member (or '{') to here; the
+             * first member: from its key through the following comma */
+            cut_b = first ? kb : prev_end;
+            cut_e = ve;
+            vb += strspn(text + vb, " \t\r\n");
+            *value = strndup(text + vb, ve - vb);
+            if (!*value)
+                return -1;
+        }
+        first = false;
+        i = ve + strspn(text + ve, " \t\r\n");
+        if (i < n && text[i] == ',') {
+            if (found && cut_e == ve && cut_b == kb)    /* first member: its comma too */
+                cut_e = i + 1;
+            prev_end = ve;
+            i++;
+            continue;
+        }
+        if (i < n && text[i] == '}')
+            break;
+        return 0;
+    }
+    if (!found)
+        return 0;
+    *rest = malloc(n - (cut_e - cut_b) + 1);
+    if (!*rest) {
+        free(*value);
+        *value = NULL;
+        return -1;
+    }
+    memcpy(*rest, text, cut_b);
+    memcpy(*rest + cut_b, text + cut_e, n - cut_e + 1);
+    return 1;
+}
+
+/* Header fields the pharmacy does not give: they come from the prescription
+ * (patient, order id) or the document kind, or are built here (the body). */
+static bool prescription_side(int32_t f)
+{
+    return f == EPSOS_F_PATIENT || f == EPSOS_F_ORDER_ID || f == EPSOS_F_SECTION ||
+           f == EPSOS_F_TEMPLATE_ID || f == EPSOS_F_CODE;
+}
+
+/* Copies the dispenser's fields from an author (the same assignedEntity
+ * shape: id, code, addr, telecom, assignedPerson/name,
+ * representedOrganization; the author's time when it has one).  Returns an
+ * EPSOS_ status. */
+static int dispenser_from_author(epsos_item *disp, epsos_item *author)
+{
+    static const int32_t fields[] = { EPSOS_F_TIME, EPSOS_F_ID, EPSOS_F_CODE, EPSOS_F_ADDRESS,
+        EPSOS_F_TELECOM, EPSOS_F_NAME, EPSOS_F_ORGANIZATION };
+    int rc = EPSOS_OK;
+    for (size_t j = 0; rc == EPSOS_OK && j < sizeof fields / sizeof fields[0]; j++) {
+        int32_t f = fields[j], type = epsos_field_type(EPSOS_KIND_AUTHOR, f);
+        size_t n = 0;
+        if ((rc = epsos_item_count(author, f, &n)) != EPSOS_OK)
+            break;
+        for (size_t i = 0; rc == EPSOS_OK && i < n; i++) {
+            const char *a = NULL, *b = NULL, *c = NULL, *nf = NULL;
+            if ((rc = epsos_item_get_null_flavor(author, f, i, &nf)) != EPSOS_OK)
+                break;
+            switch (type) {
+            case EPSOS_T_ITEM: {
+                epsos_item *from, *to;
+                if ((rc = epsos_item_child(&from, author, f, i)) == EPSOS_OK &&
+                    (rc = epsos_item_add_child(&to, disp, f)) == EPSOS_OK)
+                    rc = epsos_item_copy(to, from, 0);
+                if (rc == EPSOS_OK && nf)
+                    rc = epsos_item_set_attr(disp, f, i, "nullFlavor", nf);
+                continue;
+            }
+            case EPSOS_T_TS:
+                rc = epsos_item_get_time(author, f, i, &a);
+                if (rc == EPSOS_OK && a)
+                    rc = epsos_item_set_time(disp, f, i, a);
+                break;
+            case EPSOS_T_II:
+                rc = epsos_item_get_id(author, f, i, &a, &b);
+                if (rc == EPSOS_OK && a)
+                    rc = epsos_item_set_id(disp, f, i, a, b);
+                break;
+            case EPSOS_T_CD:
+                rc = epsos_item_get_code(author, f, i, &a, &b, &c);
+                if (rc == EPSOS_OK && a)
+                    rc = epsos_item_set_code(disp, f, i, a, b, c);
+                break;
+            case EPSOS_T_TEL:
+                rc = epsos_item_get_telecom(author, f, i, &a, &b);
+                if (rc == EPSOS_OK && a)
+                    rc = epsos_item_set_telecom(disp, f, i, a, b);
+                break;
+            default:
+                rc = EPSOS_ETYPE;
+            }
+            if (rc == EPSOS_OK && nf)
+                rc = a ? epsos_item_set_attr(disp, f, i, "nullFlavor", nf)
+                       : epsos_item_set_null_flavor(disp, f, i, nf);
+        }
+    }
+    return rc;
+}
+
+/* A fresh UUID (version 4) for the document id, from /dev/urandom. */
+static int new_uuid(char *buf, size_t len)
+{
+    unsigned char r[16];
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t got = f ? fread(r, 1, sizeof r, f) : 0;
+    if (f)
+        fclose(f);
+    if (got != sizeof r || len < 37)
+        return -1;
+    r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+    r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+    snprintf(buf, len, "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
+             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+             r[13], r[14], r[15]);
+    return 0;
+}
+
+/* Sets the time field of every item of `field` of the header that has none
+ * to ts (the document's effectiveTime). */
+static int default_times(epsos_item *h, int32_t field, const char *ts)
+{
+    size_t n = 0, nt = 0;
+    int rc = epsos_item_count(h, field, &n);
+    for (size_t i = 0; rc == EPSOS_OK && i < n; i++) {
+        epsos_item *it;
+        if ((rc = epsos_item_child(&it, h, field, i)) == EPSOS_OK &&
+            (rc = epsos_item_count(it, EPSOS_F_TIME, &nt)) == EPSOS_OK && nt == 0)
+            rc = epsos_item_set_time(it, EPSOS_F_TIME, 0, ts);
+    }
+    return rc;
+}
+
+/* The dispensing side (--pharmacy JSON, see the usage) onto the started eD,
+ * then epsos_doc_complete and the conformance check of epsos_validate.
+ * Returns an exit status; messages on stderr. */
+static int pharmacy(epsos_ctx *ctx, epsos_doc *ed, const char *arg)
+{
+    char *buf, *hjson = NULL, *djson = NULL;
+    const char *json;
+    int st = json_arg("--pharmacy", arg, &buf, &json);
+    if (st != 0)
+        return st;
+    if (!json_object(json)) {
+        fprintf(stderr, "epsos: ed-from-ep: --pharmacy: expected a JSON object (the "
+                "dispensing side: author, custodian, legal_authenticator, ...)\n");
+        free(buf);
+        return 2;
+    }
+    if (json_take(json, "dispenser", &hjson, &djson) < 0) {
+        free(buf);
+        fprintf(stderr, "epsos: out of memory\n");
+        return 2;
+    }
+    const char *htext = hjson ? hjson : json;
+    /* the header fields: an eD header object, as `epsos dump --json` prints it */
+    static const char pre[] = "{\"kind\": \"eD\", \"header\": ";
+    size_t hl = strlen(htext), wl = sizeof pre - 1 + hl + 1;
+    char *wrap = malloc(wl + 1);
+    epsos_doc *tmp = NULL, *dtmp = NULL;
+    epsos_item *th = NULL, *eh = NULL, *dfrom = NULL, *d = NULL, *to = NULL;
+    int errors = 0;
+    if (!wrap) {
+        fprintf(stderr, "epsos: out of memory\n");
+        st = 2;
+        goto out;
+    }
+    memcpy(wrap, pre, sizeof pre - 1);
+    memcpy(wrap + sizeof pre - 1, htext, hl);
+    memcpy(wrap + sizeof pre - 1 + hl, "}", 2);
+    st = epsos_build_json(&tmp, &errors, ctx, wrap, wl, "--pharmacy");
+    free(wrap);
+    if (st == 0 && !errors && epsos_doc_header(&th, tmp) != EPSOS_OK)
+        st = 2;
+    if (st != 0 || errors) {
+        fprintf(stderr, "epsos: ed-from-ep: --pharmacy: not an eD header object as `epsos "
+                "dump --json` prints it (with \"dispenser\" as in a dispensation)\n");
+        st = 2;
+        goto out;
+    }
+    if (djson && (st = build_in_dispensation(ctx, "--pharmacy", "dispenser", "dispenser",
+                                             EPSOS_F_DISPENSER, djson, strlen(djson), &dtmp,
+                                             &dfrom)) != 0)
+        goto out;
+    size_t nf = epsos_kind_field_count(EPSOS_KIND_HEADER);
+    for (size_t j = 0; j < nf; j++) {
+        int32_t f = epsos_kind_field_at(EPSOS_KIND_HEADER, j);
+        size_t n = 0;
+        if (epsos_item_count(th, f, &n) == EPSOS_OK && n > 0 && prescription_side(f)) {
+            fprintf(stderr, "epsos: ed-from-ep: --pharmacy: field %s: not given by the "
+                    "pharmacy (it comes from the prescription or the document kind)\n",
+                    epsos_field_name(f));
+            st = 2;
+            goto out;
+        }
+    }
+    /* from here on, a refusal of the library: exit 1 */
+    st = 1;
+    int rc = epsos_doc_header(&eh, ed);
+    for (size_t j = 0; rc == EPSOS_OK && j < nf; j++) {
+        int32_t f = epsos_kind_field_at(EPSOS_KIND_HEADER, j);
+        size_t n = 0;
+        if ((rc = epsos_item_count(th, f, &n)) != EPSOS_OK || n == 0)
+            continue;
+        while (rc == EPSOS_OK && epsos_item_count(eh, f, &n) == EPSOS_OK && n > 0)
+            rc = epsos_item_remove(eh, f, 0);
+        if (rc == EPSOS_OK)
+            rc = epsos_item_copy(eh, th, f);
+    }
+    if (rc != EPSOS_OK) {
+        report(ctx, "--pharmacy");
+        goto out;
+    }
+    /* defaults: confidentiality N, language en-GB (the language of the
+     * generated narrative), a title, a fresh document id */
+    size_t n = 0;
+    if (epsos_item_count(eh, EPSOS_F_CONFIDENTIALITY, &n) == EPSOS_OK && n == 0)
+        rc = epsos_item_set_code(eh, EPSOS_F_CONFIDENTIALITY, 0, "N", "2.16.840.1.113883.5.25",
+                                 "normal");
+    if (rc == EPSOS_OK && epsos_item_count(eh, EPSOS_F_LANGUAGE, &n) == EPSOS_OK && n == 0)
+        rc = epsos_item_set_text(eh, EPSOS_F_LANGUAGE, 0, "en-GB");
+    if (rc == EPSOS_OK && epsos_item_count(eh, EPSOS_F_TITLE, &n) == EPSOS_OK && n == 0)
+        rc = epsos_item_set_text(eh, EPSOS_F_TITLE, 0, "eDispensation");
+    if (rc == EPSOS_OK && epsos_item_count(eh, EPSOS_F_ID, &n) == EPSOS_OK && n == 0) {
+        char uuid[40];
+        if (new_uuid(uuid, sizeof uuid) != 0) {
+            fprintf(stderr, "epsos: ed-from-ep: no random bytes for the document id\n");
+            st = 2;
+            goto out;
+        }
+        rc = epsos_item_set_id(eh, EPSOS_F_ID, 0, uuid, NULL);
+    }
+    /* the dispenser: as given, else the (first) author */
+    epsos_item *author = NULL;
+    bool derived = false;
+    if (rc == EPSOS_OK)
+        rc = ed_dispensation(ed, &d);
+    if (rc == EPSOS_OK && dfrom) {
+        if ((rc = epsos_item_add_child(&to, d, EPSOS_F_DISPENSER)) == EPSOS_OK)
+            rc = epsos_item_copy(to, dfrom, 0);
+    } else if (rc == EPSOS_OK &&
+               epsos_item_child(&author, eh, EPSOS_F_AUTHOR, 0) == EPSOS_OK && author) {
+        if ((rc = epsos_item_add_child(&to, d, EPSOS_F_DISPENSER)) == EPSOS_OK)
+            rc = dispenser_from_author(to, author);
+        derived = true;
+    } else if (rc == EPSOS_OK) {
+        fprintf(stderr, "epsos: ed-from-ep: --pharmacy: no author (the dispensing pharmacist, "
+                "header author) and no dispenser: an eDispensation needs an author at "
+                "/hl7:ClinicalDocument/hl7:author and a dispenser at %s/hl7:performer\n",
+                epsos_item_path(d));
+        goto out;
+    }
+    /* ids, effective time, narrative; the dispensation checked */
+    if (rc == EPSOS_OK)
+        rc = epsos_doc_complete(ed, 0);
+    /* times left to the document's: the author's and legal authenticator's
+     * (mandatory), the dispenser's when it is the author */
+    const char *ts = NULL;
+    if (rc == EPSOS_OK &&
+        (rc = epsos_item_get_time(eh, EPSOS_F_EFFECTIVE_TIME, 0, &ts)) == EPSOS_OK && ts) {
+        char now[64];
+        snprintf(now, sizeof now, "%s", ts);
+        if ((rc = default_times(eh, EPSOS_F_AUTHOR, now)) == EPSOS_OK)
+            rc = default_times(eh, EPSOS_F_LEGAL_AUTHENTICATOR, now);
+        /* the dispenser made from the author again, now that the author has
+         * a time (performer/time goes before assignedEntity; the library
+         * would append it after) */
+        if (rc == EPSOS_OK && derived && (rc = epsos_item_remove(d, EPSOS_F_DISPENSER, 0)) ==
+            EPSOS_OK && (rc = epsos_item_add_child(&to, d, EPSOS_F_DISPENSER)) == EPSOS_OK)
+            rc = dispenser_from_author(to, author);
+    }
+    epsos_item *la = NULL;
+    if (rc == EPSOS_OK && epsos_item_child(&la, eh, EPSOS_F_LEGAL_AUTHENTICATOR, 0) == EPSOS_OK &&
+        la && epsos_item_count(la, EPSOS_F_SIGNATURE_CODE, &n) == EPSOS_OK && n == 0)
+        rc = epsos_item_set_text(la, EPSOS_F_SIGNATURE_CODE, 0, "S");
+    if (rc != EPSOS_OK) {
+        report(ctx, "--pharmacy");
+        goto out;
+    }
+    /* what is still missing: the conformance rules of the template table */
+    epsos_report *rep = NULL;
+    if (epsos_validate(&rep, ctx, ed, 0) != EPSOS_OK) {
+        report(ctx, "--pharmacy");
+        epsos_report_free(rep);
+        goto out;
+    }
+    size_t bad = 0;
+    for (size_t k = 0; k < epsos_report_count(rep, 0); k++)
+        if (epsos_report_severity(rep, k) == EPSOS_SEV_ERROR) {
+            fprintf(stderr, "epsos: ed-from-ep: --pharmacy: %s (%s)\n",
+                    epsos_report_message(rep, k), epsos_report_xpath(rep, k));
+            bad++;
+        }
+    epsos_report_free(rep);
+    /* eHDSI wants a legal authenticator in an eD (the table: 0..1) */
+    if (!la) {
+        fprintf(stderr, "epsos: ed-from-ep: --pharmacy: header legal_authenticator: an "
+                "eDispensation needs one (/hl7:ClinicalDocument[1]/hl7:legalAuthenticator)\n");
+        bad++;
+    }
+    if (bad)
+        goto out;
+    st = 0;
+out:
+    epsos_doc_free(dtmp);
+    epsos_doc_free(tmp);
+    free(hjson);
+    free(djson);
+    free(buf);
+    return st;
 }
 
 static void report(epsos_ctx *ctx, const char *file)
@@ -238,7 +603,7 @@ static void report(epsos_ctx *ctx, const char *file)
 
 int epsos_cmd_ed_from_ep(int argc, char **argv)
 {
-    const char *quantity = NULL, *output = NULL, *input = NULL, *subst = NULL;
+    const char *quantity = NULL, *output = NULL, *input = NULL, *subst = NULL, *pharm = NULL;
     uint32_t flags = 0;
     long want = 0;
     for (int i = 1; i < argc; i++) {
@@ -247,12 +612,15 @@ int epsos_cmd_ed_from_ep(int argc, char **argv)
             fputs(help, stdout);
             return 0;
         } else if (!strcmp(a, "--quantity") || !strcmp(a, "-o") || !strcmp(a, "--output") ||
-                   !strcmp(a, "--item") || !strcmp(a, "--substitute")) {
+                   !strcmp(a, "--item") || !strcmp(a, "--substitute") ||
+                   !strcmp(a, "--pharmacy")) {
             if (i + 1 >= argc)
                 return usage("option needs a value", a);
             const char *v = argv[++i];
             if (!strcmp(a, "--quantity"))
                 quantity = v;
+            else if (!strcmp(a, "--pharmacy"))
+                pharm = v;
             else if (!strcmp(a, "--substitute")) {
                 subst = v;
                 flags |= EPSOS_ED_SUBSTITUTED;
@@ -318,6 +686,12 @@ int epsos_cmd_ed_from_ep(int argc, char **argv)
     }
     if (subst && (status = substitute(ctx, ed, subst)) != 0)
         goto done;
+    if (pharm && (status = pharmacy(ctx, ed, pharm)) != 0)
+        goto done;
+    if (!pharm)
+        fprintf(stderr, "epsos: ed-from-ep: draft: %s has no author, custodian, legal "
+                "authenticator, dispenser, ids or narrative yet; use --pharmacy to "
+                "complete it\n", output);
     if (epsos_doc_save(ed, output, EPSOS_SERIALIZE_FORMAT) != EPSOS_OK) {
         report(ctx, output);
         status = 2;

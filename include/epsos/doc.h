@@ -95,6 +95,7 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_KIND_TIMING             56  /* comp of an SXPR_TS frequency (PIVL_TS or EIVL_TS) */
 #define EPSOS_KIND_MANUFACTURER       57  /* manufacturerOrganization of a medicinal product */
 #define EPSOS_KIND_INTERNAL_REFERENCE 58  /* act eH.3.14: id and code of an entry elsewhere */
+#define EPSOS_KIND_TREATMENT_PERIOD  59  /* effectiveTime IVL_TS: a further treatment period */
 
 /* Field datatypes (epsos_field_type). */
 #define EPSOS_T_TEXT   1   /* character data or an attribute value */
@@ -239,6 +240,8 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_F_RANGE_LOW         130  /* reference range, low bound (PQ) */
 #define EPSOS_F_RANGE_HIGH        131  /* reference range, high bound (PQ) */
 #define EPSOS_F_REASON_REFERENCE  132  /* reason: a problem elsewhere in the document (item) */
+#define EPSOS_F_FURTHER_PERIOD    133  /* a 2nd, 3rd.. IVL_TS treatment period of a prescription
+                                          (item; the 1st is EPSOS_F_PERIOD, _START, _END) */
 
 /* Serialization flags. */
 #define EPSOS_SERIALIZE_FORMAT 1u  /* indent the output */
@@ -392,6 +395,25 @@ EPSOS_API int epsos_item_set_attr(epsos_item *item, int32_t field, size_t index,
 EPSOS_API int epsos_item_add_translation(epsos_item *item, int32_t field, size_t index,
                                          const char *code, const char *code_system,
                                          const char *display_name);
+
+/* The lenient path of a builder that copies values as read: set (value
+ * non-NULL) or remove (value NULL) an attribute of translation `tindex` of a
+ * coded (EPSOS_T_CD) occurrence, unchecked, like epsos_item_set_attr; tindex
+ * equal to the number of translations appends an empty <translation/> first
+ * (name NULL: only append).  epsos_item_add_translation is the checked way. */
+EPSOS_API int epsos_item_set_translation_attr(epsos_item *item, int32_t field, size_t index,
+                                              size_t tindex, const char *name,
+                                              const char *value);
+
+/* Deep copy: append every occurrence of field of src (field 0: of every
+ * field of its kind but text_reference and narrative, which point into
+ * src's narrative) after those of dst, an item of the same kind, in this
+ * or another document; nested items are copied with all their fields.
+ * Values go through the writers above: an item read from a legacy epSOS
+ * document is written in dst's generation.  Copied: values, nullFlavors,
+ * codeSystemName and translations of coded values.  Errors (on dst's
+ * ctx) name the field and occurrence; dst may then hold part of the copy. */
+EPSOS_API int epsos_item_copy(epsos_item *dst, const epsos_item *src, int32_t field);
 
 EPSOS_END_DECLS
 

@@ -33,8 +33,11 @@ EPSOS_BEGIN_DECLS
  * Refused (EPSOS_EVALUE, nothing created): a quantity that is not a
  * positive number, another unit, more packages than prescribed,
  * EPSOS_ED_SUBSTITUTED when the prescription forbids substitution (N), a
- * prescription without product.  The caller adds author, custodian,
- * legal authenticator, dispenser and ids, then epsos_doc_complete(). */
+ * prescription without product or whose product has neither name nor
+ * code, a number of packages prescribed that is not a positive number of
+ * unit "1".  The product and patient are copied with epsos_item_copy.
+ * The caller adds author, custodian, legal authenticator, dispenser and
+ * ids, then epsos_doc_complete(). */
 EPSOS_API int epsos_ed_from_ep(epsos_doc **out, epsos_item *prescription,
                                const char *quantity, const char *unit, uint32_t flags);
 

@@ -14,6 +14,21 @@
 
 EPSOS_BEGIN_DECLS
 
+/* Subordinate dosing of a medication (eH.3.4
+ * entryRelationship[@typeCode='COMP']): an item of kind EPSOS_KIND_DOSING
+ * per further dose regimen (a split dose, a tapering scheme), in field
+ * EPSOS_F_DOSING of a medication.  Its fields: EPSOS_F_SEQUENCE (the
+ * sequenceNumber, an INT as text, written as "1" when the item is added),
+ * and, of the nested substanceAdministration, EPSOS_F_ID, _CODE, _STATUS,
+ * _PERIOD, _START, _END, _EFFECTIVE_TIME (single administration),
+ * _FREQUENCY (PIVL_TS), _EVENT (EIVL_TS), _ROUTE, _DOSE, _DOSE_LOW,
+ * _DOSE_HIGH and _PRODUCT_CODE (the consumable the CDA schema wants:
+ * epsos_doc_complete writes it with nullFlavor NA when missing, the
+ * product being the medication's). */
+#define EPSOS_KIND_DOSING  60
+#define EPSOS_F_DOSING    134  /* subordinate dose regimens of a medication (items) */
+#define EPSOS_F_SEQUENCE  135  /* sequenceNumber/@value of a dose regimen (INT, text) */
+
 /* What an absent/unknown entry says (IPS absent and unknown data). */
 #define EPSOS_ABSENT_NO_INFO  1   /* no information (no-allergy-info, ...) */
 #define EPSOS_ABSENT_NO_KNOWN 2   /* known absent (no-known-allergies, ...) */
@@ -51,8 +66,13 @@ EPSOS_API int epsos_doc_set_sources(epsos_doc *doc, epsos_id_source id,
  * missing are generated, each section's narrative (<text>) is generated
  * from its entries with an ID per entry and the entries' text/reference
  * pointing at it, a missing document effectiveTime is taken from the clock.
- * A required PS section that is missing or has no entry is an error
- * (EPSOS_EVALUE) naming it.  flags: 0, or EPSOS_COMPLETE_LINKS. */
+ * A required (R) field left unset is written with the template's
+ * nullFlavor (NI; NA for a consumable's product code); a missing mandatory
+ * (M) field is an error (EPSOS_EVALUE) naming the item's XPath and the
+ * field.  A required PS section that is missing or has no entry is an error
+ * (EPSOS_EVALUE) naming it.  In both modes, a text/reference that points at
+ * no ID of its section's narrative gets an empty <content ID=".."/> there.
+ * flags: 0, or EPSOS_COMPLETE_LINKS. */
 EPSOS_API int epsos_doc_complete(epsos_doc *doc, uint32_t flags);
 
 /* Flags of epsos_doc_complete. */

@@ -286,7 +286,6 @@ static xmlNode *add_el(narr *n, xmlNode *parent, const char *name, const char *c
 {
     if (n->rc != EPSOS_OK)
         return NULL;
-    epsos__doc_touch(n->doc);
     xmlNode *el = epsos__new_element(n->doc->xml, parent->ns, name);
     if (el && content) {
         xmlNode *t = epsos__new_text(n->doc->xml, content);
@@ -301,6 +300,9 @@ static xmlNode *add_el(narr *n, xmlNode *parent, const char *name, const char *c
         n->rc = epsos__err(n->doc->ctx, EPSOS_ENOMEM, "out of memory");
         return NULL;
     }
+    /* a located change: the read caches of the items above stay valid
+     * unless their rows can see it (reading the next entry goes on) */
+    epsos__doc_touch_child(n->doc, parent, el);
     xmlAddChild(parent, el);
     return el;
 }
@@ -338,6 +340,28 @@ static void cell_text(epsos_item *it, int32_t f, char *buf, size_t len)
     case EPSOS_T_ITEM: {               /* a nested item: its first column with a value */
         epsos_item *child;
         const epsos__kind_table *ck = epsos__kind(epsos_field_item_kind(it->kind, f));
+        if (ck && ck->kind == EPSOS_KIND_DOSING) {
+            /* dose regimens: every one, every column ("1: 1 MORN; 2: 2 EVE") */
+            size_t used = 0;
+            for (size_t j = 0; j < cnt && used + 1 < len; j++) {
+                if (epsos_item_child(&child, it, f, j) != EPSOS_OK)
+                    break;
+                bool first = true;
+                for (int i = 0; ck->columns[i] && used + 1 < len; i++) {
+                    char part[256];
+                    cell_text(child, ck->columns[i], part, sizeof part);
+                    if (!part[0])
+                        continue;
+                    used += (size_t)snprintf(buf + used, len - used, "%s%s%s",
+                                             first ? (j ? "; " : "") : " ", part,
+                                             ck->columns[i] == EPSOS_F_SEQUENCE ? ":" : "");
+                    first = false;
+                }
+            }
+            if (used >= len)
+                buf[len - 1] = '\0';
+            break;
+        }
         if (ck && ck->columns && epsos_item_child(&child, it, f, 0) == EPSOS_OK)
             for (int i = 0; ck->columns[i] && !buf[0]; i++)
                 cell_text(child, ck->columns[i], buf, len);
@@ -355,11 +379,16 @@ static void cell_text(epsos_item *it, int32_t f, char *buf, size_t len)
 
 /* Generates ids, narrative rows and references for the item and its
  * nested items, depth first in table order. */
+static int fill_required(epsos_doc *doc, epsos_item *it);
+
 static void narrate(narr *n, epsos_item *it)
 {
     xmlNode **table = &n->tables[it->kind];
     const epsos__kind_table *k = epsos__kind(it->kind);
     if (!k || n->rc != EPSOS_OK)
+        return;
+    /* R fields first (nullFlavors), so that the row shows what is written */
+    if ((n->rc = fill_required(n->doc, it)) != EPSOS_OK)
         return;
     /* required identifiers */
     const epsos__row *idr = epsos__row_of(it->kind, EPSOS_F_ID);
@@ -424,8 +453,10 @@ static const char *const statements[] = { "observation", "act", "substanceAdmini
 
 static bool is_statement(const xmlNode *n)
 {
-    for (int i = 0; statements[i]; i++)
-        if (epsos__is_el(n, EPSOS_NS_HL7, statements[i]))
+    if (!n || n->type != XML_ELEMENT_NODE)
+        return false;
+    for (int i = 0; statements[i]; i++)      /* every element of the section is tested */
+        if (n->name[0] == (xmlChar)statements[i][0] && epsos__is_el(n, EPSOS_NS_HL7, statements[i]))
             return true;
     return false;
 }
@@ -436,6 +467,144 @@ static xmlNode *child_el(xmlNode *n, const char *local)
         if (epsos__is_el(c, EPSOS_NS_HL7, local))
             return c;
     return NULL;
+}
+
+/* Does an element below n (n included) carry @ID = id? */
+static bool has_id(const xmlNode *n, const char *id)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        xmlAttr *a = xmlHasNsProp((xmlNode *)n, (const xmlChar *)"ID", NULL);
+        if (a && a->children && a->children->content &&
+            !strcmp((const char *)a->children->content, id))
+            return true;
+        if (has_id(n->children, id))
+            return true;
+    }
+    return false;
+}
+
+/* The IDs of a section's narrative as a hash set (the strings are the
+ * attribute values themselves): looking each reference up with has_id
+ * walked the whole narrative, quadratic in the number of entries. */
+typedef struct {
+    const char **slot;
+    size_t cap, n;             /* cap: 0 or a power of two */
+} idset;
+
+static size_t id_hash(const char *id)
+{
+    uint64_t h = 14695981039346656037u;           /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)h;
+}
+
+static bool idset_has(const idset *s, const char *id)
+{
+    for (size_t j = s->cap ? id_hash(id) & (s->cap - 1) : 0; s->cap && s->slot[j];
+         j = (j + 1) & (s->cap - 1))
+        if (!strcmp(s->slot[j], id))
+            return true;
+    return false;
+}
+
+static bool idset_add(idset *s, const char *id)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        const char **slot = epsos__calloc(cap, sizeof *slot);
+        if (!slot)
+            return false;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->slot[i])
+                continue;
+            size_t j = id_hash(s->slot[i]) & (cap - 1);
+            while (slot[j])
+                j = (j + 1) & (cap - 1);
+            slot[j] = s->slot[i];
+        }
+        epsos__free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    size_t j = id_hash(id) & (s->cap - 1);
+    for (; s->slot[j]; j = (j + 1) & (s->cap - 1))
+        if (!strcmp(s->slot[j], id))
+            return true;
+    s->slot[j] = id;
+    s->n++;
+    return true;
+}
+
+/* Every ID has_id would find among n, its siblings after it and below. */
+static bool idset_collect(idset *s, const xmlNode *n)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        xmlAttr *a = xmlHasNsProp((xmlNode *)n, (const xmlChar *)"ID", NULL);
+        if (a && a->children && a->children->content &&
+            !idset_add(s, (const char *)a->children->content))
+            return false;
+        if (!idset_collect(s, n->children))
+            return false;
+    }
+    return true;
+}
+
+/* Every text/reference and originalText/reference "#x" below n whose x is
+ * no ID of the section's narrative gets an empty <content ID="x"/> there: a
+ * narrative given as plain text (the JSON of `epsos dump`, a caller's
+ * string) keeps its text and no reference dangles. */
+static int add_missing_ids(epsos_doc *doc, xmlNode *text, xmlNode *n, idset *ids)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || epsos__is_el(c, EPSOS_NS_HL7, "section"))
+            continue;
+        if (epsos__is_el(c, EPSOS_NS_HL7, "reference") &&
+            (epsos__is_el(n, EPSOS_NS_HL7, "text") || epsos__is_el(n, EPSOS_NS_HL7, "originalText"))) {
+            xmlAttr *v = xmlHasNsProp(c, (const xmlChar *)"value", NULL);
+            const char *val = v && v->children ? (const char *)v->children->content : NULL;
+            if (val && val[0] == '#' && val[1] &&
+                !(ids ? idset_has(ids, val + 1) : has_id(text->children, val + 1))) {
+                xmlNode *el = epsos__new_element(doc->xml, text->ns, "content");
+                if (!el || !epsos__set_prop(el, "ID", val + 1)) {
+                    xmlFreeNode(el);
+                    return epsos__err(doc->ctx, EPSOS_ENOMEM, "out of memory");
+                }
+                xmlAddChild(text, el);
+                xmlAttr *a = xmlHasNsProp(el, (const xmlChar *)"ID", NULL);
+                if (ids && !idset_add(ids, (const char *)a->children->content))
+                    return epsos__err(doc->ctx, EPSOS_ENOMEM, "out of memory");
+            }
+            continue;
+        }
+        int rc = add_missing_ids(doc, text, c, ids);
+        if (rc != EPSOS_OK)
+            return rc;
+    }
+    return EPSOS_OK;
+}
+
+static int resolve_refs(epsos_doc *doc, xmlNode *section)
+{
+    xmlNode *text = child_el(section, "text");
+    if (!text)
+        return EPSOS_OK;                   /* no narrative: nothing to point at */
+    epsos__doc_touch(doc);
+    idset set = { NULL, 0, 0 };
+    if (!idset_collect(&set, text->children)) {
+        epsos__free(set.slot);
+        return epsos__err(doc->ctx, EPSOS_ENOMEM, "out of memory");
+    }
+    int rc = EPSOS_OK;
+    for (xmlNode *c = section->children; c && rc == EPSOS_OK; c = c->next)
+        if (epsos__is_el(c, EPSOS_NS_HL7, "entry"))
+            rc = add_missing_ids(doc, text, c, &set);
+    epsos__free(set.slot);
+    return rc;
 }
 
 static int fill_refs(epsos_doc *doc, xmlNode *n, const char *inherited)
@@ -488,24 +657,70 @@ static int fill_refs(epsos_doc *doc, xmlNode *n, const char *inherited)
         if (rc != EPSOS_OK)
             return rc;
     }
+    /* a section: every reference of its entries resolves in its <text> */
+    if (!inherited && epsos__is_el(n, EPSOS_NS_HL7, "section"))
+        return resolve_refs(doc, n);
+    return EPSOS_OK;
+}
+
+/* Is the kind one of the Patient Summary table (lib/cda/ps.c)?  Only its
+ * rows say M or R so far; the others keep "missing is an error". */
+static bool ps_kind(int32_t kind)
+{
+    for (size_t i = 0; i < epsos__ps_set.nkinds; i++)
+        if (epsos__ps_set.kinds[i].kind == kind)
+            return true;
+    return false;
+}
+
+/* A missing R field (required: the template allows a nullFlavor) of the
+ * item (not below it) is written with the row's nullFlavor: NI, or UNK / NA
+ * as flagged.  Not for M (mandatory) rows, nested items, attributes. */
+static int fill_required(epsos_doc *doc, epsos_item *it)
+{
+    (void)doc;
+    const epsos__kind_table *k = epsos__kind(it->kind);
+    if (!k || !ps_kind(it->kind))
+        return EPSOS_OK;
+    for (size_t r = 0; r < k->nrows; r++) {
+        const epsos__row_src *src = k->rows[r].src;
+        size_t n = 0;
+        if (src->min == 0 || (src->flags & EPSOS__ROW_MANDATORY) || src->type == EPSOS_T_ITEM ||
+            k->rows[r].p[0].attr[0])
+            continue;
+        int rc = epsos_item_count(it, src->field, &n);
+        const char *nf = src->flags & EPSOS__ROW_NF_NA ? "NA"
+                       : src->flags & EPSOS__ROW_NF_UNK ? "UNK" : "NI";
+        for (; rc == EPSOS_OK && n < src->min; n++)
+            rc = epsos_item_set_null_flavor(it, src->field, n, nf);
+        if (rc != EPSOS_OK)
+            return rc;
+    }
     return EPSOS_OK;
 }
 
 /* Every field an item of this kind must have (minimum cardinality) is
- * there, in the item and below it. */
+ * there, in the item and below it: R fields are filled in (fill_required);
+ * a missing M field (mandatory), nested item or attribute is an error
+ * naming the item (its XPath) and the field. */
 static int check_required(epsos_doc *doc, epsos_item *it)
 {
     const epsos__kind_table *k = epsos__kind(it->kind);
+    int rc0 = fill_required(doc, it);
+    if (rc0 != EPSOS_OK)
+        return rc0;
     for (size_t r = 0; k && r < k->nrows; r++) {
         const epsos__row_src *src = k->rows[r].src;
         size_t n = 0;
         int rc = epsos_item_count(it, src->field, &n);
         if (rc != EPSOS_OK)
             return rc;
+        bool mandatory = (src->flags & EPSOS__ROW_MANDATORY) != 0;
         if (n < src->min)
             return epsos__err_node(doc->ctx, EPSOS_EVALUE, it->node,
-                                   "this %s has %zu %s, it needs at least %u", k->name, n,
-                                   epsos_field_name(src->field), (unsigned)src->min);
+                                   "this %s has %zu %s, it needs at least %u%s", k->name, n,
+                                   epsos_field_name(src->field), (unsigned)src->min,
+                                   mandatory ? " (mandatory: a value, no nullFlavor)" : "");
         if (src->type != EPSOS_T_ITEM || src->field == EPSOS_F_SECTION)
             continue;
         for (size_t i = 0; i < n; i++) {

@@ -19,28 +19,36 @@
 #define EH "1.3.6.1.4.1.12559.11.10.1.3.1."
 #define LOINC "2.16.840.1.113883.6.1"
 #define VS(n) EH "42." #n
+/* row flags, from the eHDSI 2024-04 Schematron (eH.2.1, eH.2.2, eH.3.2,
+ * eH.3.3, eH.3.29/30): M = mandatory ("is mandatory": a value, no
+ * nullFlavor; the validator reports a null one, epsos_doc_complete a
+ * missing one); rows with min > 0 without M are R ("is required": a
+ * nullFlavor will do) */
+#define M EPSOS__ROW_MANDATORY
 
 
 /* ---- sections ------------------------------------------------------------ */
 
-/* the section id (the prescription / dispensation identifier) is 1..1 R */
-#define SECTION_COMMON \
+/* the section id (the prescription / dispensation identifier): 1..1 R in
+ * eH.2.1, 1..1 M in eH.2.2; the code: 1..1 R in eH.2.2 (0..1, code fixed
+ * or nullFlavor, in eH.2.1: 1..1 here, the builder writes it) */
+#define SECTION_COMMON(id_flags) \
     ROW(TEMPLATE_ID, II, 0, N, "templateId"), \
-    ROW(ID, II, 1, 1, "id"), \
+    ROWF(ID, II, 1, 1, "id", id_flags), \
     ROWB(CODE, CD, 1, 1, "code", VS(26)), \
     ROW(TITLE, TEXT, 0, 1, "title"), \
     ROW(NARRATIVE, TEXT, 0, 1, "text"), \
     ITEM(SECTION, SECTION, 0, N, "+component/section")
 
 static const epsos__row_src ep_section_rows[] = {
-    SECTION_COMMON,
+    SECTION_COMMON(0),
     ITEM(PRESCRIPTION, PRESCRIPTION, 1, N,
          "+entry{typeCode=COMP}/substanceAdministration[@classCode=SBADM]{moodCode=INT}"
          "{templateId=" EH "3.2}{templateId=2.16.840.1.113883.10.20.1.24}"),
 };
 
 static const epsos__row_src ed_section_rows[] = {
-    SECTION_COMMON,
+    SECTION_COMMON(M),
     ITEM(DISPENSE, DISPENSE, 1, N,
          "+entry{typeCode=COMP}/supply[@classCode=SPLY]{moodCode=EVN}"
          "{templateId=" EH "3.3}{templateId=1.3.6.1.4.1.19376.1.5.3.1.4.7.3}"
@@ -58,11 +66,13 @@ static const epsos__row_src ed_section_rows[] = {
 /* other classifications (PhPID, national classes): GEN */
 #define GEN "+pharm:asSpecializedKind[@classCode=GEN]/" GMK
 
+/* eH.3.30: name and formCode 1..1 R */
 static const epsos__row_src product_rows[] = {
     ROW(PRODUCT_CODE, CD, 0, 1, MAT "/code"),
     ROW(PRODUCT_NAME, TEXT, 1, 1, MAT "/name"),
     ROWA(DESCRIPTION, TEXT, 0, 1, MAT "/pharm:desc", MAT_OLD "/epsos:desc"),
-    ROWBA(DOSE_FORM, CD, 1, 1, MAT "/pharm:formCode", VS(2), MAT_OLD "/epsos:formCode"),
+    ROWBAV(DOSE_FORM, CD, 1, 1, MAT "/pharm:formCode", VS(2), MAT_OLD "/epsos:formCode",
+           EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_UP(1), NULL),
     ROWA(PACKAGE_QUANTITY, PQ, 0, 1, MAT "/" PKG "/pharm:quantity",
          MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:capacityQuantity"),
     ROW(PACKAGE_CODE, CD, 0, 1, MAT "/" PKGP "/pharm:code"),
@@ -86,7 +96,8 @@ static const epsos__row_src product_rows[] = {
  * that contains the inner package): the level-2 and level-3 packaging. */
 #define CPP "pharm:containerPackagedProduct{classCode=CONT}{determinerCode=KIND}"
 static const epsos__row_src package_rows[] = {
-    ROW(PACKAGE_QUANTITY, PQ, 1, 1, "pharm:quantity"),
+    /* eH.3.30: pharm:quantity 1..1 M, containerPackagedProduct/formCode 1..1 R */
+    ROWF(PACKAGE_QUANTITY, PQ, 1, 1, "pharm:quantity", M),
     ROW(PACKAGE_CODE, CD, 0, 1, CPP "/pharm:code"),
     ROW(PACKAGE_NAME, TEXT, 0, 1, CPP "/pharm:name"),
     ROWB(PACKAGE_FORM, CD, 1, 1, CPP "/pharm:formCode", VS(3)),
@@ -118,14 +129,19 @@ static const epsos__row_src part_rows[] = {
 
 #define SUBJ "+entryRelationship[@typeCode=SUBJ]{inversionInd=true}"
 
+/* eH.3.2: id and statusCode 1..1 M, the product 1..1 R */
 static const epsos__row_src prescription_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
+    ROWF(ID, II, 1, 1, "id", M),
     ROW(CODE, CD, 0, 1, "code"),
     ROW(TEXT_REFERENCE, TEXT, 0, 1, "text/reference/@value"),
-    ROW(STATUS, CS, 1, 1, "statusCode"),
-    ROW(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS]"),
-    ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS]/low"),
-    ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS]/high"),
+    ROWF(STATUS, CS, 1, 1, "statusCode", M),
+    /* the treatment period: eHDSI allows 1..* IVL_TS; the first is read
+     * and written here, the others (e.g. SK: a "duration of treatment" and
+     * a "date of onset") as further_period items */
+    ROW(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS][first]"),
+    ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/low"),
+    ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/high"),
+    ITEM(FURTHER_PERIOD, TREATMENT_PERIOD, 0, N, "+effectiveTime[type=IVL_TS][!first]"),
     /* a single administration: no xsi:type (the XSD refuses TS on SXCM_TS);
      * documents that write xsi:type="TS" are read too */
     ROWA(FREQUENCY_TIME, TS, 0, 1, "effectiveTime[!type]", "effectiveTime[type=TS]"),
@@ -187,25 +203,37 @@ static const epsos__row_src timing_rows[] = {
     ROW(OFFSET, PQ, 0, 1, "offset"),
 };
 
+/* A further treatment period of a prescription (element: effectiveTime,
+ * IVL_TS, after the first); its own nullFlavor is the item's. */
+static const epsos__row_src period_rows[] = {
+    ROW(START, TS, 0, 1, "low"),
+    ROW(END, TS, 0, 1, "high"),
+};
+
 /* ---- dispensation item (supply, SPLY/EVN) --------------------------------- */
 
 #define REFR "entryRelationship[@typeCode=REFR]/substanceAdministration[@classCode=SBADM]" \
              "{moodCode=INT}"
 
+/* eH.3.3: id, quantity and the prescription reference (entryRelationship
+ * REFR, its substanceAdministration with a consumable, and that one's id)
+ * 1..1 M; the dispensed product, the performer and the prescribed product
+ * (the consumable of the reference) 1..1 R */
 static const epsos__row_src dispense_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
+    ROWF(ID, II, 1, 1, "id", M),
     ROW(TEXT_REFERENCE, TEXT, 0, 1, "text/reference/@value"),
     ROW(STATUS, CS, 0, 1, "statusCode"),
     ROW(EFFECTIVE_TIME, TS, 0, 1, "effectiveTime"),
-    ROW(QUANTITY, PQ, 1, 1, "quantity"),
+    ROWF(QUANTITY, PQ, 1, 1, "quantity", M),
     ITEM(PRODUCT, PRODUCT, 1, 1, "product{typeCode=PRD}/" PRODUCT),
     ITEM(DISPENSER, DISPENSER, 1, 1, "performer{typeCode=PRF}"),
-    ROW(PRESCRIPTION_ID, II, 1, 1, REFR "/id"),
-    ITEM(PRESCRIBED_PRODUCT, PRODUCT, 0, 1, REFR "/consumable{typeCode=CSM}/" PRODUCT),
+    ROWF(PRESCRIPTION_ID, II, 1, 1, REFR "/id", M),
+    ITEM(PRESCRIBED_PRODUCT, PRODUCT, 1, 1, REFR "/consumable{typeCode=CSM}/" PRODUCT),
     ROW(SUBSTITUTION, CD, 0, 1,
         "+entryRelationship[@typeCode=COMP]/act[code=SUBST]{classCode=ACT}{moodCode=EVN}/code"),
 };
 
+/* eH.3.3 performer/assignedEntity: id, addr, telecom 1..* R */
 static const epsos__row_src dispenser_rows[] = {
     ROW(TIME, TS, 0, 1, "time"),
     ROW(ID, II, 1, N, "assignedEntity/id"),
@@ -221,15 +249,15 @@ static const epsos__row_src dispenser_rows[] = {
 static const int32_t prescription_cols[] = { EPSOS_F_PRODUCT, EPSOS_F_ID, EPSOS_F_DOSE,
     EPSOS_F_DOSE_LOW, EPSOS_F_DOSE_HIGH, EPSOS_F_FREQUENCY, EPSOS_F_EVENT,
     EPSOS_F_FREQUENCY_TIME, EPSOS_F_SCHEDULE, EPSOS_F_SCHEDULE_EVENT, EPSOS_F_ROUTE,
-    EPSOS_F_START,
-    EPSOS_F_END, EPSOS_F_PACKAGES, EPSOS_F_SUBSTITUTION, EPSOS_F_INSTRUCTIONS,
-    EPSOS_F_FULFILMENT_INSTRUCTIONS, 0 };
+    EPSOS_F_START, EPSOS_F_END, EPSOS_F_FURTHER_PERIOD, EPSOS_F_PACKAGES,
+    EPSOS_F_SUBSTITUTION, EPSOS_F_INSTRUCTIONS, EPSOS_F_FULFILMENT_INSTRUCTIONS, 0 };
 static const int32_t dispense_cols[] = { EPSOS_F_PRODUCT, EPSOS_F_ID, EPSOS_F_QUANTITY,
     EPSOS_F_PRESCRIPTION_ID, EPSOS_F_PRESCRIBED_PRODUCT, EPSOS_F_SUBSTITUTION, 0 };
 static const int32_t product_cols[] = { EPSOS_F_PRODUCT_NAME, EPSOS_F_PRODUCT_CODE,
     EPSOS_F_ATC, EPSOS_F_DOSE_FORM, EPSOS_F_DESCRIPTION, EPSOS_F_PACKAGE_QUANTITY,
     EPSOS_F_PACKAGE_FORM, 0 };
 static const int32_t timing_cols[] = { EPSOS_F_FREQUENCY, EPSOS_F_EVENT, 0 };
+static const int32_t period_cols[] = { EPSOS_F_START, EPSOS_F_END, 0 };
 
 /* ---- kinds ----------------------------------------------------------------- */
 
@@ -259,6 +287,7 @@ static epsos__kind_table ep_kinds[] = {
     ENTRY_KIND(PART, "part", part_rows, NULL),
     ENTRY_KIND(TIMING, "timing", timing_rows, timing_cols),
     ENTRY_KIND(MANUFACTURER, "manufacturer", manufacturer_rows, NULL),
+    ENTRY_KIND(TREATMENT_PERIOD, "treatment_period", period_rows, period_cols),
 };
 
 #define FN(f, n) { EPSOS_F_##f, n }
@@ -273,7 +302,7 @@ static const epsos__field_name ep_fields[] = {
     FN(CLASSIFICATION, "classification"), FN(MANUFACTURER, "manufacturer"),
     FN(PHASE, "phase"), FN(INSTITUTION_SPECIFIED, "institution_specified"),
     FN(SCHEDULE, "schedule"), FN(SCHEDULE_EVENT, "schedule_event"),
-    FN(OPERATOR, "operator"), FN(OFFSET, "offset"),
+    FN(OPERATOR, "operator"), FN(OFFSET, "offset"), FN(FURTHER_PERIOD, "further_period"),
 };
 
 const epsos__kind_set epsos__ep_set = {

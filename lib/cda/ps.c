@@ -11,7 +11,8 @@
  */
 #include "config.h"
 #include <string.h>
-#include "model/table.h"
+#include "model/model.h"
+#include "model/dt.h"
 #include "cda.h"
 
 #define N UINT32_MAX
@@ -20,6 +21,11 @@
 #define LOINC "2.16.840.1.113883.6.1"
 #define SNOMED "2.16.840.1.113883.6.96"
 #define VS(n) EH "42." #n
+/* row flags: M = mandatory (no nullFlavor; a missing one is an error of
+ * epsos_doc_complete), NF_NA = required, nullFlavor NA when missing; rows
+ * with min > 0 and neither are R (nullFlavor NI when missing) */
+#define M EPSOS__ROW_MANDATORY
+#define NF_NA EPSOS__ROW_NF_NA
 
 
 /* ---- sections ------------------------------------------------------------ */
@@ -27,7 +33,7 @@
 #define SECTION_COMMON \
     ROW(TEMPLATE_ID, II, 0, N, "templateId"), \
     ROW(ID, II, 0, 1, "id"), \
-    ROWB(CODE, CD, 1, 1, "code", VS(26)), \
+    ROWBF(CODE, CD, 1, 1, "code", VS(26), M), \
     ROW(TITLE, TEXT, 0, 1, "title"), \
     ROW(NARRATIVE, TEXT, 0, 1, "text"), \
     ITEM(AUTHOR, AUTHOR, 0, N, "+author"), \
@@ -140,24 +146,31 @@ static const epsos__row_src narrative_section_rows[] = {
 #define MP_OLD "consumable/manufacturedProduct/manufacturedMaterial"
 
 static const epsos__row_src medication_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
+    ROWF(ID, II, 1, 1, "id", M),
     ROWB(CODE, CD, 0, 1, "code", VS(49)),
     ROW(TEXT_REFERENCE, TEXT, 0, 1, "text/reference/@value"),
-    ROW(STATUS, CS, 1, 1, "statusCode"),
-    ROW(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS]"),
-    ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS]/low"),
-    ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS]/high"),
+    ROWF(STATUS, CS, 1, 1, "statusCode", M),
+    /* the period: the first IVL_TS; further ones (some legacy documents
+     * write a second, empty one) as further_period items, as in the eP */
+    /* 1..1 R in eH.3.4, but a null period beside a non-null frequency
+     * breaks RIM-001: not filled in, the caller writes it (UNK if unknown) */
+    ROW(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS][first]"),
+    ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/low"),
+    ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/high"),
+    ITEM(FURTHER_PERIOD, TREATMENT_PERIOD, 0, N, "+effectiveTime[type=IVL_TS][!first]"),
     ROW(EFFECTIVE_TIME, TS, 0, 1, "effectiveTime[!type]"),
     ROW(FREQUENCY, PQ, 0, 1,
         "effectiveTime[type=PIVL_TS]{operator=A}{institutionSpecified=false}/period"),
-    ROWB(EVENT, CD, 0, 1, "effectiveTime[type=EIVL_TS]{operator=A}/event", VS(41)),
+    ROWBV(EVENT, CD, 0, 1, "effectiveTime[type=EIVL_TS]{operator=A}/event", VS(41),
+          EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_CODE_ONLY, NULL),
     /* SXPR_TS frequency: the components of the eP (EPSOS_KIND_TIMING) */
     ITEM(SCHEDULE, TIMING, 0, N, "effectiveTime[type=SXPR_TS]{operator=A}/+comp[type=PIVL_TS]"),
     ITEM(SCHEDULE_EVENT, TIMING, 0, N,
          "effectiveTime[type=SXPR_TS]{operator=A}/+comp[type=EIVL_TS]"),
     ROWB(ROUTE, CD, 0, 1, "routeCode", VS(12)),
     ROWB(DOSE, PQ, 0, 1, "doseQuantity", VS(16)),
-    ROW(PRODUCT_CODE, CD, 0, 1, MP "/code"),
+    /* R: the consumable is required (nullFlavor NA when no product code) */
+    ROWF(PRODUCT_CODE, CD, 1, 1, MP "/code", NF_NA),
     ROW(PRODUCT_NAME, TEXT, 0, 1, MP "/name"),
     ROWBA(DOSE_FORM, CD, 0, 1, MP "/pharm:formCode", VS(2), MP_OLD "/epsos:formCode"),
     ROWBA(ATC, CD, 0, 1,
@@ -198,20 +211,52 @@ static const epsos__row_src medication_rows[] = {
         "{classCode=ACT}{moodCode=INT}{templateId=2.16.840.1.113883.10.20.1.43}"
         "{>code=FINSTRUCT|1.3.6.1.4.1.19376.1.5.3.2|Fulfilment instructions|IHEActCode}"
         "{>statusCode=completed}/text"),
+    /* subordinate dosing: further dose regimens (split dose, tapering),
+     * each with its own sequenceNumber, time and dose (EPSOS_KIND_DOSING) */
+    ITEM(DOSING, DOSING, 0, N, "+entryRelationship[@typeCode=COMP]{>sequenceNumber=@value=1}"),
+};
+
+/* A subordinate dose regimen of a medication (element: the
+ * entryRelationship[@typeCode=COMP] holding a substanceAdministration).
+ * The eH.3.4 rules want sequenceNumber (INT) 1..1 M; the CDA schema wants
+ * the nested substanceAdministration's consumable, here its product code
+ * (the product is the medication's: nullFlavor NA by default).  No
+ * narrative row of its own: the medication's row lists its regimens (the
+ * dosing column) and the nested statement refers to that row. */
+#define SUB "substanceAdministration[@classCode=SBADM]{moodCode=INT}"
+#define SUB_MP SUB "/consumable{typeCode=CSM}/manufacturedProduct{classCode=MANU}/" \
+               "manufacturedMaterial{classCode=MMAT}{determinerCode=KIND}"
+static const epsos__row_src dosing_rows[] = {
+    ROWF(SEQUENCE, TEXT, 1, 1, "sequenceNumber/@value", M),
+    ROW(ID, II, 0, N, SUB "/id"),
+    ROW(CODE, CD, 0, 1, SUB "/code"),
+    ROW(STATUS, CS, 0, 1, SUB "/statusCode"),
+    ROW(PERIOD, TS, 0, 1, SUB "/effectiveTime[type=IVL_TS]"),
+    ROW(START, TS, 0, 1, SUB "/effectiveTime[type=IVL_TS]/low"),
+    ROW(END, TS, 0, 1, SUB "/effectiveTime[type=IVL_TS]/high"),
+    ROW(EFFECTIVE_TIME, TS, 0, 1, SUB "/effectiveTime[!type]"),
+    ROW(FREQUENCY, PQ, 0, 1,
+        SUB "/effectiveTime[type=PIVL_TS]{operator=A}{institutionSpecified=false}/period"),
+    ROWB(EVENT, CD, 0, 1, SUB "/effectiveTime[type=EIVL_TS]{operator=A}/event", VS(41)),
+    ROWB(ROUTE, CD, 0, 1, SUB "/routeCode", VS(12)),
+    ROWB(DOSE, PQ, 0, 1, SUB "/doseQuantity", VS(16)),
+    ROWB(DOSE_LOW, PQ, 0, 1, SUB "/doseQuantity/low", VS(16)),
+    ROWB(DOSE_HIGH, PQ, 0, 1, SUB "/doseQuantity/high", VS(16)),
+    ROWF(PRODUCT_CODE, CD, 1, 1, SUB_MP "/code", NF_NA),
 };
 
 /* An internal reference (act eH.3.14): the id and code (or code nullFlavor
  * NA) of an entry elsewhere in the document, e.g. the problem a medication
  * treats. */
 static const epsos__row_src internal_reference_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
-    ROW(CODE, CD, 1, 1, "code"),
+    ROWF(ID, II, 1, 1, "id", M),
+    ROWF(CODE, CD, 1, 1, "code", NF_NA),
 };
 
 static const epsos__row_src medication_reason_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
-    ROWB(CODE, CD, 1, 1, "code", VS(23)),
-    ROW(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value"),
+    ROWF(ID, II, 1, 1, "id", M),
+    ROWBF(CODE, CD, 1, 1, "code", VS(23), M),
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M),
     ROW(STATUS, CS, 0, 1, "statusCode"),
     ROW(EFFECTIVE_TIME, TS, 1, 1, "effectiveTime"),
     ROWB(VALUE, CD, 1, 1, "value{xsi:type=CE}", VS(5)),
@@ -249,15 +294,16 @@ static const epsos__row_src allergy_concern_rows[] = {
 
 static const epsos__row_src allergy_rows[] = {
     ROW(ID, II, 0, N, "id"),
-    ROWB(CODE, CD, 1, 1, "code", VS(18)),
-    ROW(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value"),
+    ROWBV(CODE, CD, 1, 1, "code", VS(18), EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_UP(1),
+          NULL),
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M),
     ROW(STATUS, CS, 1, 1, "statusCode"),
     ROW(START, TS, 0, 1, "effectiveTime/low"),
     ROW(END, TS, 0, 1, "effectiveTime/high"),
     ROWB(VALUE, CD, 0, 1, "value{xsi:type=CD}", VS(47)),
-    ROWB(AGENT, CD, 0, 1,
-         "participant{typeCode=CSM}/participantRole{classCode=MANU}/playingEntity{classCode=MMAT}/code",
-         VS(19)),
+    ROWBV(AGENT, CD, 0, 1,
+          "participant{typeCode=CSM}/participantRole{classCode=MANU}/playingEntity{classCode=MMAT}/code",
+          VS(19), 0, VS(24) "|" VS(61)),
     ITEM(REACTION, REACTION, 0, N,
          "+entryRelationship[@typeCode=MFST]{inversionInd=true}/observation"
          "{classCode=OBS}{moodCode=EVN}{templateId=" EH "3.44}"
@@ -296,13 +342,13 @@ static const epsos__row_src problem_concern_rows[] = {
 };
 
 static const epsos__row_src problem_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
+    ROWF(ID, II, 1, 1, "id", M),
     ROWB(CODE, CD, 0, 1, "code", VS(23)),
-    ROW(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value"),
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M),
     ROW(STATUS, CS, 0, 1, "statusCode"),
     ROW(START, TS, 0, 1, "effectiveTime/low"),
     ROW(END, TS, 0, 1, "effectiveTime/high"),
-    ROWB(VALUE, CD, 0, 1, "value{xsi:type=CD}", VS(5)),
+    ROWBV(VALUE, CD, 0, 1, "value{xsi:type=CD}", VS(5), 0, VS(50) "|" VS(63)),
     ROWB(SEVERITY, CD, 0, 1,
          SUBOBST("SUBJ", "{inversionInd=true}", EH "3.8", "SEV|2.16.840.1.113883.5.4|Severity",
                  "Severity", "CD"),
@@ -321,8 +367,9 @@ static const epsos__row_src problem_rows[] = {
 
 static const epsos__row_src procedure_rows[] = {
     ROW(ID, II, 1, N, "id"),
-    ROWB(CODE, CD, 1, 1, "code", VS(10)),
-    ROW(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value"),
+    ROWBV(CODE, CD, 1, 1, "code", VS(10), EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_UP(1),
+          VS(51)),
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M),
     ROW(STATUS, CS, 1, 1, "statusCode"),
     ROW(EFFECTIVE_TIME, TS, 1, 1, "effectiveTime"),
     ROWB(TARGET_SITE, CD, 0, N, "targetSiteCode", VS(65)),
@@ -331,26 +378,27 @@ static const epsos__row_src procedure_rows[] = {
 #define PDEV "participant{typeCode=DEV}/participantRole{classCode=MANU}"
 static const epsos__row_src device_rows[] = {
     ROW(ID, II, 0, N, "id"),
-    ROW(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value"),
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M),
     ROW(START, TS, 1, 1, "effectiveTime{xsi:type=IVL_TS}/low"),
     ROW(END, TS, 0, 1, "effectiveTime{xsi:type=IVL_TS}/high"),
     ROW(DEVICE_ID, II, 0, N, PDEV "/id"),
-    ROWB(DEVICE_CODE, CD, 1, 1, PDEV "/playingDevice{classCode=DEV}{determinerCode=INSTANCE}/code",
-         VS(8)),
+    ROWBV(DEVICE_CODE, CD, 1, 1, PDEV "/playingDevice{classCode=DEV}{determinerCode=INSTANCE}/code",
+          VS(8), EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_FIXED | EPSOS__VS_UP(3), VS(48)),
 };
 
 #define VACCINE "consumable{typeCode=CSM}/manufacturedProduct{classCode=MANU}{templateId=" EH "3.18}" \
                 "{templateId=2.16.840.1.113883.10.20.1.53}/manufacturedMaterial{classCode=MMAT}" \
                 "{determinerCode=KIND}"
 static const epsos__row_src immunization_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
+    ROWF(ID, II, 1, 1, "id", M),
     ROW(CODE, CD, 0, 1, "code"),
-    ROW(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value"),
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M),
     ROW(STATUS, CS, 1, 1, "statusCode"),
     ROW(EFFECTIVE_TIME, TS, 1, 1, "effectiveTime"),
     ROWB(ROUTE, CD, 0, 1, "routeCode", VS(12)),
     ROWB(DOSE, PQ, 0, 1, "doseQuantity", VS(16)),
-    ROWB(VACCINE, CD, 1, 1, VACCINE "/code", VS(28)),
+    ROWBV(VACCINE, CD, 1, 1, VACCINE "/code", VS(28),
+          EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_UP(2), NULL),
     ROW(PRODUCT_NAME, TEXT, 1, 1, VACCINE "/name"),
     ROW(LOT_NUMBER, TEXT, 0, 1, VACCINE "/lotNumberText"),
     ROWB(TARGET_DISEASE, CD, 0, N,
@@ -363,8 +411,8 @@ static const epsos__row_src immunization_rows[] = {
 };
 
 static const epsos__row_src functional_status_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
-    ROW(CODE, CD, 1, 1, "code"),
+    ROWF(ID, II, 1, 1, "id", M),
+    ROWF(CODE, CD, 1, 1, "code", M),
     ROW(STATUS, CS, 0, 1, "statusCode"),
     ROW(EFFECTIVE_TIME, TS, 0, 1, "effectiveTime"),
     ITEM(OBSERVATION, FUNCTIONAL_OBSERVATION, 1, N,
@@ -374,9 +422,9 @@ static const epsos__row_src functional_status_rows[] = {
 
 /* A simple observation: id, code, narrative reference, status, time. */
 #define OBS_COMMON(code_min) \
-    ROW(ID, II, 1, 1, "id"), \
-    ROW(CODE, CD, code_min, 1, "code"), \
-    ROW(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value"), \
+    ROWF(ID, II, 1, 1, "id", M), \
+    ROWF(CODE, CD, code_min, 1, "code", M), \
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M), \
     ROW(STATUS, CS, 0, 1, "statusCode")
 
 static const epsos__row_src functional_observation_rows[] = {
@@ -414,14 +462,18 @@ static const epsos__row_src pregnancy_outcome_rows[] = {
     ROW(COUNT, TEXT, 0, 1, "value{xsi:type=INT}/@value"),
 };
 
+/* eH.3.47 (93857-1): the 2024-04 rules type its value TS (the date of a
+ * previous pregnancy's outcome; effectiveTime TS without children).  A value
+ * typed INT (a count, as older builders wrote) is read as COUNT. */
 static const epsos__row_src pregnancy_count_rows[] = {
-    OBS_COMMON(0),
+    OBS_COMMON(1),
     ROW(EFFECTIVE_TIME, TS, 0, 1, "effectiveTime"),
-    ROW(COUNT, TEXT, 1, 1, "value{xsi:type=INT}/@value"),
+    ROW(VALUE, TS, 1, 1, "value[type=TS]"),
+    ROW(COUNT, TEXT, 0, 1, "value[type=INT]/@value"),
 };
 
 static const epsos__row_src vital_signs_rows[] = {
-    ROW(ID, II, 1, 1, "id"),
+    ROWF(ID, II, 1, 1, "id", M),
     ROW(CODE, CD, 0, 1, "code"),
     ROW(STATUS, CS, 0, 1, "statusCode"),
     ROW(EFFECTIVE_TIME, TS, 1, 1, "effectiveTime"),
@@ -472,8 +524,11 @@ static const epsos__row_src blood_group_rows[] = {
 
 static const int32_t medication_cols[] = { EPSOS_F_PRODUCT_NAME, EPSOS_F_PRODUCT_CODE,
     EPSOS_F_ATC, EPSOS_F_DOSE_FORM, EPSOS_F_DOSE, EPSOS_F_FREQUENCY, EPSOS_F_EVENT,
-    EPSOS_F_ROUTE, EPSOS_F_START, EPSOS_F_END, EPSOS_F_INSTRUCTIONS, EPSOS_F_CODE,
+    EPSOS_F_DOSING, EPSOS_F_ROUTE, EPSOS_F_START, EPSOS_F_END, EPSOS_F_INSTRUCTIONS, EPSOS_F_CODE,
     EPSOS_F_PACKAGE_NAME, EPSOS_F_FULFILMENT_INSTRUCTIONS, 0 };
+static const int32_t dosing_cols[] = { EPSOS_F_SEQUENCE, EPSOS_F_DOSE, EPSOS_F_DOSE_LOW,
+    EPSOS_F_DOSE_HIGH, EPSOS_F_FREQUENCY, EPSOS_F_EVENT, EPSOS_F_EFFECTIVE_TIME, EPSOS_F_ROUTE,
+    EPSOS_F_START, EPSOS_F_END, 0 };
 static const int32_t reason_cols[] = { EPSOS_F_VALUE, EPSOS_F_CODE, EPSOS_F_EFFECTIVE_TIME, 0 };
 static const int32_t allergy_cols[] = { EPSOS_F_CODE, EPSOS_F_AGENT, EPSOS_F_VALUE,
     EPSOS_F_CRITICALITY, EPSOS_F_CERTAINTY, EPSOS_F_CLINICAL_STATUS, EPSOS_F_START,
@@ -493,6 +548,8 @@ static const int32_t coded_obs_cols[] = { EPSOS_F_CODE, EPSOS_F_VALUE, EPSOS_F_E
 static const int32_t social_cols[] = { EPSOS_F_CODE, EPSOS_F_QUANTITY, EPSOS_F_START,
     EPSOS_F_END, 0 };
 static const int32_t count_cols[] = { EPSOS_F_CODE, EPSOS_F_COUNT, EPSOS_F_EFFECTIVE_TIME, 0 };
+static const int32_t pregnancy_obs_cols[] = { EPSOS_F_CODE, EPSOS_F_VALUE, EPSOS_F_COUNT,
+    EPSOS_F_EFFECTIVE_TIME, 0 };
 static const int32_t vital_cols[] = { EPSOS_F_CODE, EPSOS_F_QUANTITY, EPSOS_F_INTERPRETATION,
     EPSOS_F_EFFECTIVE_TIME, 0 };
 static const int32_t result_cols[] = { EPSOS_F_CODE, EPSOS_F_VALUE, EPSOS_F_QUANTITY,
@@ -596,7 +653,7 @@ static epsos__kind_table ps_kinds[] = {
     ENTRY_KIND(PREGNANCY, "pregnancy", pregnancy_rows, coded_obs_cols),
     ENTRY_KIND(EXPECTED_DELIVERY, "expected_delivery", expected_delivery_rows, coded_obs_cols),
     ENTRY_KIND(PREGNANCY_OUTCOME, "pregnancy_outcome", pregnancy_outcome_rows, count_cols),
-    ENTRY_KIND(PREGNANCY_COUNT, "pregnancy_count", pregnancy_count_rows, count_cols),
+    ENTRY_KIND(PREGNANCY_COUNT, "pregnancy_count", pregnancy_count_rows, pregnancy_obs_cols),
     ENTRY_KIND(VITAL_SIGNS, "vital_signs_organizer", vital_signs_rows, NULL),
     ENTRY_KIND(VITAL_SIGN, "vital_sign", vital_sign_rows, vital_cols),
     ENTRY_KIND(RESULT_ORGANIZER, "result_organizer", result_organizer_rows, NULL),
@@ -604,6 +661,7 @@ static epsos__kind_table ps_kinds[] = {
     ENTRY_KIND(BLOOD_GROUP, "blood_group", blood_group_rows, coded_obs_cols),
     ENTRY_KIND(MEDICATION_REASON, "medication_reason", medication_reason_rows, reason_cols),
     ENTRY_KIND(INTERNAL_REFERENCE, "internal_reference", internal_reference_rows, NULL),
+    ENTRY_KIND(DOSING, "dosing", dosing_rows, dosing_cols),
 };
 
 #define FN(f, n) { EPSOS_F_##f, n }
@@ -632,6 +690,7 @@ static const epsos__field_name ps_fields[] = {
     FN(INTERPRETATION, "interpretation"), FN(COUNT, "count"), FN(EVENT, "event"),
     FN(INSTRUCTIONS, "instructions"), FN(RANGE_LOW, "range_low"),
     FN(RANGE_HIGH, "range_high"), FN(REASON_REFERENCE, "reason_reference"),
+    FN(DOSING, "dosing"), FN(SEQUENCE, "sequence"),
 };
 
 const epsos__kind_set epsos__ps_set = {
@@ -689,3 +748,5 @@ const char *epsos__section_title(int32_t kind, const char *language)
     }
     return NULL;
 }
+
+/* ---- translations as read (the lenient path of a builder) ---------------- */

@@ -20,8 +20,10 @@ static const epsos__row_src header_rows[] = {
     ROWB(CODE, CD, 1, 1, "code", VS(32)),
     ROW(TITLE, TEXT, 1, 1, "title"),
     ROW(EFFECTIVE_TIME, TS, 1, 1, "effectiveTime"),
-    ROWB(CONFIDENTIALITY, CD, 1, 1, "confidentialityCode", "2.16.840.1.113883.1.11.10228"),
-    ROWB(LANGUAGE, CS, 1, 1, "languageCode", VS(6)),
+    ROWBV(CONFIDENTIALITY, CD, 1, 1, "confidentialityCode", "2.16.840.1.113883.1.11.10228",
+          EPSOS__VS_STRICT | EPSOS__VS_UP(1), NULL),
+    ROWBV(LANGUAGE, CS, 1, 1, "languageCode", VS(6),
+          EPSOS__VS_STRICT | EPSOS__VS_UP(1) | EPSOS__VS_CODE_ONLY, NULL),
     ROW(SET_ID, II, 0, 1, "setId"),
     ROW(VERSION_NUMBER, TEXT, 0, 1, "versionNumber/@value"),
     ITEM(PATIENT, PATIENT, 1, 1, "+recordTarget/patientRole{classCode=PAT}"),
@@ -45,7 +47,8 @@ static const epsos__row_src patient_rows[] = {
     ITEM(ADDRESS, ADDRESS, 0, N, "addr"),
     ROWB(TELECOM, TEL, 0, N, "telecom", VS(40)),
     ITEM(NAME, NAME, 1, N, "patient{classCode=PSN}/name"),
-    ROWB(GENDER, CD, 0, 1, "patient{classCode=PSN}/administrativeGenderCode", VS(34)),
+    ROWBV(GENDER, CD, 0, 1, "patient{classCode=PSN}/administrativeGenderCode", VS(34),
+          EPSOS__VS_STRICT | EPSOS__VS_UP(2), NULL),
     ROW(BIRTH_TIME, TS, 0, 1, "patient{classCode=PSN}/birthTime"),
     ITEM(GUARDIAN, GUARDIAN, 0, N,
          "patient{classCode=PSN}/guardian{classCode=GUARD}{templateId=1.3.6.1.4.1.19376.1.5.3.1.2.4}"),
@@ -216,6 +219,8 @@ static int parse_decor(const char **pp, epsos__step *st)
                 return -1;
             if (!strcmp(name, "!type") && !eq) {
                 pr->what = EPSOS__P_NOTYPE;
+            } else if ((!strcmp(name, "first") || !strcmp(name, "!first")) && !eq) {
+                pr->what = name[0] == '!' ? EPSOS__P_NOTFIRST : EPSOS__P_FIRST;
             } else {
                 if (!eq)
                     return -1;
@@ -468,23 +473,48 @@ static bool pred_ok(const epsos__pred *pr, const xmlNode *n)
         return !xmlHasNsProp((xmlNode *)n, (const xmlChar *)"type", (const xmlChar *)EPSOS_NS_XSI);
     case EPSOS__P_ATTR:
         return in_set(attr_text(n, pr->name), pr->values);
+    case EPSOS__P_FIRST: case EPSOS__P_NOTFIRST:   /* positional: epsos__step_preds_ok */
+        return true;
     default:
         return false;
     }
 }
 
+/* Does an earlier sibling of the element satisfy the step (name and its
+ * other, non-positional predicates)? */
+static bool earlier_match(const epsos__step *st, const xmlNode *node)
+{
+    for (const xmlNode *c = node->prev; c; c = c->prev) {
+        if (!epsos__is_el(c, st->ns, st->local))
+            continue;
+        unsigned i = 0;
+        while (i < st->npred && pred_ok(&st->pred[i], c))
+            i++;
+        if (i == st->npred)
+            return true;
+    }
+    return false;
+}
+
 bool epsos__step_preds_ok(const epsos__step *st, const xmlNode *node)
 {
-    for (unsigned i = 0; i < st->npred; i++)
+    bool positional = false;
+    for (unsigned i = 0; i < st->npred; i++) {
         if (!pred_ok(&st->pred[i], node))
             return false;
+        positional |= st->pred[i].what >= EPSOS__P_FIRST;
+    }
+    if (positional)
+        for (unsigned i = 0; i < st->npred; i++)
+            if (st->pred[i].what == EPSOS__P_FIRST || st->pred[i].what == EPSOS__P_NOTFIRST)
+                return earlier_match(st, node) == (st->pred[i].what == EPSOS__P_NOTFIRST);
     return true;
 }
 
 bool epsos__step_any_pred(const epsos__step *st, const xmlNode *node)
 {
     for (unsigned i = 0; i < st->npred; i++)
-        if (pred_ok(&st->pred[i], node))
+        if (st->pred[i].what < EPSOS__P_FIRST && pred_ok(&st->pred[i], node))
             return true;
     return false;
 }
@@ -564,7 +594,14 @@ static bool set_xsi_type(xmlDoc *doc, xmlNode *el, const char *type)
     if (!xsi)
         return false;
     xmlAttr *a = xmlSetNsProp(el, xsi, (const xmlChar *)"type", (const xmlChar *)type);
-    return a && a->children;
+    if (!a)
+        return false;
+    /* a failed copy of the value leaves a text child without content */
+    if (!a->name || !a->children || !a->children->content) {
+        xmlRemoveProp(a);
+        return false;
+    }
+    return true;
 }
 
 /* {>el=code|system|display} */
@@ -728,6 +765,7 @@ static const struct { const char *parent; const char *children[40]; } order[] = 
     { "guardian", { INFRA, "id", "code", "addr", "telecom", "guardianPerson",
         "guardianOrganization", NULL } },
     { "author", { INFRA, "functionCode", "time", "assignedAuthor", NULL } },
+    { "performer", { INFRA, "functionCode", "time", "modeCode", "assignedEntity", NULL } },
     { "assignedAuthor", { INFRA, "id", "code", "addr", "telecom", "assignedPerson",
         "assignedAuthoringDevice", "representedOrganization", NULL } },
     { "assignedAuthoringDevice", { INFRA, "code", "manufacturerModelName", "softwareName",
@@ -801,15 +839,17 @@ static const struct { const char *parent; const char *children[40]; } order[] = 
 /* The content model of element `parent` in `order`, or -1. */
 static int order_row(const char *parent)
 {
-    size_t plen = strlen(parent);
+    size_t plen = SIZE_MAX;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         const char *o = order[i].parent;
         bool match;
         if (o[0] == '*') {
+            if (plen == SIZE_MAX)
+                plen = strlen(parent);
             size_t olen = strlen(o + 1);
             match = plen >= olen && strcmp(parent + plen - olen, o + 1) == 0;
         } else {
-            match = strcmp(o, parent) == 0;
+            match = o[0] == parent[0] && strcmp(o, parent) == 0;
         }
         if (match)
             return (int)i;
@@ -820,7 +860,7 @@ static int order_row(const char *parent)
 static int pos_in(int row, const char *local)
 {
     for (int j = 0; order[row].children[j]; j++)
-        if (strcmp(order[row].children[j], local) == 0)
+        if (order[row].children[j][0] == local[0] && strcmp(order[row].children[j], local) == 0)
             return j;
     return -1;
 }

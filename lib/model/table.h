@@ -17,8 +17,11 @@
  *                               resolved: only the HL7 v3 namespace matches)
  *                 [@a=v|w]      attribute a is v or w
  *                 [!type]       no @xsi:type
+ *                 [first]       the first sibling of its name that satisfies
+ *                               the step's other predicates
+ *                 [!first]      any later one (e.g. the 2nd IVL_TS period)
  *               the builder makes a created element satisfy [tid] [type] [@a]
- *               (first alternative)
+ *               (first alternative); [first] / [!first] only filter reading
  *   step{a=v}   when the builder creates this element it sets @a=v;
  *               {templateId=OID} adds <templateId root="OID"/>;
  *               {xsi:type=T} sets the xsi:type attribute;
@@ -51,7 +54,8 @@
 
 typedef struct { char name[32]; char value[112]; } epsos__init;
 
-enum { EPSOS__P_TID = 1, EPSOS__P_CODE, EPSOS__P_TYPE, EPSOS__P_ATTR, EPSOS__P_NOTYPE };
+enum { EPSOS__P_TID = 1, EPSOS__P_CODE, EPSOS__P_TYPE, EPSOS__P_ATTR, EPSOS__P_NOTYPE,
+       EPSOS__P_FIRST, EPSOS__P_NOTFIRST };
 
 typedef struct {
     int  what;                 /* EPSOS__P_* */
@@ -76,13 +80,48 @@ typedef struct {
     const char *path;          /* source text, see above */
     const char *binding;       /* value set OID (validation, terminology) */
     const char *alt;           /* alternate (legacy) path, or NULL */
+    uint32_t    flags;         /* EPSOS__ROW_* (0: none) */
+    const char *vs_also;       /* value sets the official binding accepts as
+                                * well ("OID" or "OID|OID": a union with
+                                * binding, e.g. the absent/unknown codes), or NULL */
+    uint32_t    vs_rule;       /* EPSOS__VS_*: how the official templates check
+                                * the binding (validation); 0: not checked
+                                * there, a code outside is a warning */
 } epsos__row_src;
+
+/* Value-set rules of a bound row (vs_rule), for lib/validate: measured
+ * against the official eHDSI Schematron (tests/validate).
+ *   EPSOS__VS_STRICT   the template selects the conforming element by its
+ *                      code (concat(@code, @codeSystem) in the value sets):
+ *                      a code outside makes a required element missing, an
+ *                      error reported EPSOS__VS_UP(n) elements above the code
+ *   EPSOS__VS_BODY     only where the entry carries the table's templateIds
+ *                      (else: not in an entry at all)
+ *   EPSOS__VS_CODE_ONLY  the template compares @code only
+ *   EPSOS__VS_FIXED    the template selects the elements from the reported
+ *                      one down to the code by the attributes the path fixes
+ *                      ({classCode=MANU}): only those are checked */
+#define EPSOS__VS_STRICT    0x1u
+#define EPSOS__VS_BODY      0x2u
+#define EPSOS__VS_CODE_ONLY 0x4u
+#define EPSOS__VS_FIXED     0x8u
+#define EPSOS__VS_UP(n)     ((uint32_t)(n) << 8)      /* n: 0..15 */
+#define EPSOS__VS_UP_OF(r)  (((r) >> 8) & 0xFu)
+
+/* Row flags.  A row with min > 0 is "R" (required: a nullFlavor will do)
+ * unless EPSOS__ROW_MANDATORY marks it "M" (a value, no nullFlavor), as the
+ * templates say; for an R row the nullFlavor the builder writes when the
+ * caller gave none is NI unless one of the _NF_ flags names another. */
+#define EPSOS__ROW_MANDATORY 0x1u
+#define EPSOS__ROW_NF_UNK    0x2u
+#define EPSOS__ROW_NF_NA     0x4u
 
 /* Row constructors for the kind tables (designated initializers: a member
  * added to epsos__row_src later needs no change to the tables).
  *   ROW(field, type, min, max, path)            ROWB: + value-set binding
  *   ROWA: + alternate (legacy) path              ROWBA: + binding and alternate
- *   ITEM(field, kind, min, max, path)           ITEMA: + alternate path */
+ *   ITEM(field, kind, min, max, path)           ITEMA: + alternate path
+ *   ROWF, ROWBF, ROWAF, ROWBAF, ITEMF: the same + flags (EPSOS__ROW_*) last */
 #define EPSOS__ROW(f, t, mn, mx, k, pth, vs, al) \
     { .field = (f), .type = (t), .min = (mn), .max = (mx), .child_kind = (k), \
       .path = (pth), .binding = (vs), .alt = (al) }
@@ -95,6 +134,31 @@ typedef struct {
     EPSOS__ROW(EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, NULL)
 #define ITEMA(f, k, mn, mx, path, alt) \
     EPSOS__ROW(EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, alt)
+#define EPSOS__ROWF(f, t, mn, mx, k, pth, vs, al, fl) \
+    { .field = (f), .type = (t), .min = (mn), .max = (mx), .child_kind = (k), \
+      .path = (pth), .binding = (vs), .alt = (al), .flags = (fl) }
+#define ROWF(f, t, mn, mx, path, fl) \
+    EPSOS__ROWF(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, NULL, fl)
+#define ROWBF(f, t, mn, mx, path, vs, fl) \
+    EPSOS__ROWF(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, NULL, fl)
+#define ROWAF(f, t, mn, mx, path, alt, fl) \
+    EPSOS__ROWF(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, NULL, alt, fl)
+#define ROWBAF(f, t, mn, mx, path, vs, alt, fl) \
+    EPSOS__ROWF(EPSOS_F_##f, EPSOS_T_##t, mn, mx, 0, path, vs, alt, fl)
+#define ITEMF(f, k, mn, mx, path, fl) \
+    EPSOS__ROWF(EPSOS_F_##f, EPSOS_T_ITEM, mn, mx, EPSOS_KIND_##k, path, NULL, NULL, fl)
+/* ROWBV, ROWBAV, ROWBFV: ROWB, ROWBA, ROWBF + the value-set rule (EPSOS__VS_*)
+ * and the further value sets of the official binding ("OID|OID" or NULL) */
+#define EPSOS__ROWV(f, t, mn, mx, pth, vs, al, fl, rule, also) \
+    { .field = (f), .type = (t), .min = (mn), .max = (mx), .child_kind = 0, \
+      .path = (pth), .binding = (vs), .alt = (al), .flags = (fl), .vs_rule = (rule), \
+      .vs_also = (also) }
+#define ROWBV(f, t, mn, mx, path, vs, rule, also) \
+    EPSOS__ROWV(EPSOS_F_##f, EPSOS_T_##t, mn, mx, path, vs, NULL, 0, rule, also)
+#define ROWBAV(f, t, mn, mx, path, vs, alt, rule, also) \
+    EPSOS__ROWV(EPSOS_F_##f, EPSOS_T_##t, mn, mx, path, vs, alt, 0, rule, also)
+#define ROWBFV(f, t, mn, mx, path, vs, fl, rule, also) \
+    EPSOS__ROWV(EPSOS_F_##f, EPSOS_T_##t, mn, mx, path, vs, NULL, fl, rule, also)
 
 typedef struct {
     epsos__step steps[EPSOS__MAX_STEPS];

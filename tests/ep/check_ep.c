@@ -111,7 +111,9 @@ static epsos_doc *build_ep(unsigned *counter, int flavour, const char *subst)
     return doc;
 }
 
-static epsos_doc *build_ed(unsigned *counter, bool substituted)
+/* An eD's items, before epsos_doc_complete; prescribed: with the prescribed
+ * product (1..1 in eH.3.3). */
+static epsos_doc *build_ed_items(unsigned *counter, bool substituted, bool prescribed)
 {
     epsos_doc *doc = open_header("ed-header.xml", counter);
     epsos_item *h, *s, *e, *p, *d, *n, *a;
@@ -135,11 +137,19 @@ static epsos_doc *build_ed(unsigned *counter, bool substituted)
     OK(epsos_item_set_text(n, EPSOS_F_GIVEN, 0, "Rita"));
     OK(epsos_item_set_text(n, EPSOS_F_FAMILY, 0, "Farmacêutica"));
     OK(epsos_item_set_id(e, EPSOS_F_PRESCRIPTION_ID, 0, "2.999.78.500", "RX-1.1"));
-    OK(epsos_item_add_child(&p, e, EPSOS_F_PRESCRIBED_PRODUCT));
-    fill_product(p, "Atorvastatin Example 20 mg");
+    if (prescribed) {
+        OK(epsos_item_add_child(&p, e, EPSOS_F_PRESCRIBED_PRODUCT));
+        fill_product(p, "Atorvastatin Example 20 mg");
+    }
     if (substituted)
         OK(epsos_item_set_code(e, EPSOS_F_SUBSTITUTION, 0, "SUBST", "2.16.840.1.113883.5.6",
                                "Substitution"));
+    return doc;
+}
+
+static epsos_doc *build_ed(unsigned *counter, bool substituted)
+{
+    epsos_doc *doc = build_ed_items(counter, substituted, true);
     OK(epsos_doc_complete(doc, 0));
     return doc;
 }
@@ -469,7 +479,8 @@ static void fill_prescriber(epsos_item *e)
 }
 
 /* 0: PIVL_TS with phase and institutionSpecified; 1: SXPR_TS (every 8 h,
- * intersected with "after a meal", offset); 2: the kit, with a prescriber. */
+ * intersected with "after a meal", offset); 2: the kit, with a prescriber;
+ * 3: two treatment periods (a second course: eHDSI allows 1..* IVL_TS). */
 static epsos_doc *build_ep_more(unsigned *counter, int what)
 {
     epsos_doc *doc = open_header("ep-header.xml", counter);
@@ -496,6 +507,12 @@ static epsos_doc *build_ep_more(unsigned *counter, int what)
     } else {
         OK(epsos_item_set_quantity(e, EPSOS_F_FREQUENCY, 0, "24", "h"));
     }
+    if (what == 3) {
+        OK(epsos_item_add_child(&t, e, EPSOS_F_FURTHER_PERIOD));
+        ck_assert_int_eq(epsos_item_kind(t), EPSOS_KIND_TREATMENT_PERIOD);
+        OK(epsos_item_set_time(t, EPSOS_F_START, 0, "20270104"));
+        OK(epsos_item_set_time(t, EPSOS_F_END, 0, "20270118"));
+    }
     OK(epsos_item_set_code(e, EPSOS_F_ROUTE, 0, what == 2 ? "20045000" : "20053000", EDQM,
                            what == 2 ? "Intravenous use" : "Oral use"));
     OK(epsos_item_set_quantity(e, EPSOS_F_DOSE_LOW, 0, "1", "1"));
@@ -513,13 +530,51 @@ static epsos_doc *build_ep_more(unsigned *counter, int what)
     return doc;
 }
 
+/* eH.3.3 wants the prescribed product (the consumable of the prescription
+ * reference) 1..1: epsos_doc_complete refuses an eD without it, naming the
+ * field and the dispensation; a null-flavoured dispensation id (M) is
+ * refused by the validator. */
+START_TEST(test_ed_needs_prescribed_product)
+{
+    unsigned c = 0;
+    epsos_doc *doc = build_ed_items(&c, false, false);
+    ck_assert_int_eq(epsos_doc_complete(doc, 0), EPSOS_EVALUE);
+    ck_assert_msg(strstr(epsos_ctx_errmsg(ctx), "prescribed_product"), "message: %s",
+                  epsos_ctx_errmsg(ctx));
+    ck_assert_msg(strstr(epsos_ctx_errloc(ctx), "supply"), "location: %s", epsos_ctx_errloc(ctx));
+    epsos_doc_free(doc);
+
+    doc = build_ed(&c, false);
+    epsos_item *h, *s, *e;
+    OK(epsos_doc_header(&h, doc));
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_child(&e, s, EPSOS_F_DISPENSE, 0));
+    epsos_report *r = NULL;
+    OK(epsos_validate(&r, ctx, doc, 0));
+    ck_assert_uint_eq(epsos_report_count(r, EPSOS_SEV_ERROR), 0);
+    epsos_report_free(r);
+    OK(epsos_item_set_null_flavor(e, EPSOS_F_ID, 0, "NI"));
+    OK(epsos_validate(&r, ctx, doc, 0));
+    ck_assert_uint_eq(epsos_report_count(r, EPSOS_SEV_ERROR), 1);
+    size_t n = epsos_report_count(r, 0), hits = 0;
+    for (size_t i = 0; i < n; i++)
+        if (epsos_report_severity(r, i) == EPSOS_SEV_ERROR &&
+            !strcmp(epsos_report_rule(r, i), "null.mandatory") &&
+            strstr(epsos_report_xpath(r, i), "hl7:supply[1]"))
+            hits++;
+    ck_assert_msg(hits == 1, "%zu null.mandatory errors at the supply", hits);
+    epsos_report_free(r);
+    epsos_doc_free(doc);
+}
+END_TEST
+
 START_TEST(test_build_ep_more)
 {
-    unsigned c[3] = { 0 };
-    epsos_doc *eps[3];
-    char dir[] = "/tmp/check_ep2.XXXXXX", f[3][64], list[512] = "";
+    unsigned c[4] = { 0 };
+    epsos_doc *eps[4];
+    char dir[] = "/tmp/check_ep2.XXXXXX", f[4][64], list[512] = "";
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         eps[i] = build_ep_more(&c[i], i);
         snprintf(f[i], sizeof f[i], "%s/ep%d.xml", dir, i);
         OK(epsos_doc_save(eps[i], f[i], 0));
@@ -528,9 +583,9 @@ START_TEST(test_build_ep_more)
     }
     schematron_clean("ep", dir, list);
 
-    char fed[3][64];
+    char fed[4][64];
     list[0] = '\0';
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         epsos_doc *back;
         epsos_item *h, *s, *e, *p, *t, *a, *o;
         size_t n = 9;
@@ -544,6 +599,28 @@ START_TEST(test_build_ep_more)
         ck_assert_uint_eq(n, i == 1);
         OK(epsos_item_count(e, EPSOS_F_FREQUENCY, &n));
         ck_assert_uint_eq(n, i != 1);
+        /* the first period is start/end, a second one a further_period */
+        OK(epsos_item_get_time(e, EPSOS_F_START, 0, &v));
+        ck_assert_str_eq(v, "20261124");
+        OK(epsos_item_get_time(e, EPSOS_F_END, 0, &v));
+        ck_assert_str_eq(v, "20261208");
+        OK(epsos_item_count(e, EPSOS_F_START, &n));
+        ck_assert_uint_eq(n, 1);
+        OK(epsos_item_count(e, EPSOS_F_PERIOD, &n));
+        ck_assert_uint_eq(n, 1);
+        OK(epsos_item_count(e, EPSOS_F_FURTHER_PERIOD, &n));
+        ck_assert_uint_eq(n, i == 3);
+        if (i == 3) {
+            OK(epsos_item_child(&t, e, EPSOS_F_FURTHER_PERIOD, 0));
+            ck_assert_int_eq(epsos_item_kind(t), EPSOS_KIND_TREATMENT_PERIOD);
+            OK(epsos_item_get_time(t, EPSOS_F_START, 0, &v));
+            ck_assert_str_eq(v, "20270104");
+            OK(epsos_item_get_time(t, EPSOS_F_END, 0, &v));
+            ck_assert_str_eq(v, "20270118");
+            /* and the narrative shows both periods */
+            OK(epsos_item_get_text(s, EPSOS_F_NARRATIVE, 0, &v));
+            ck_assert_msg(strstr(v, "2026") && strstr(v, "2027"), "narrative: %s", v);
+        }
         if (i == 0) {
             expect_q(e, EPSOS_F_FREQUENCY, "12", "h");
             OK(epsos_item_get_time(e, EPSOS_F_PHASE, 0, &v));
@@ -562,7 +639,7 @@ START_TEST(test_build_ep_more)
             expect_q(t, EPSOS_F_OFFSET, "30", "min");
             OK(epsos_item_count(e, EPSOS_F_EVENT, &n));
             ck_assert_uint_eq(n, 0);
-        } else {
+        } else if (i == 2) {
             OK(epsos_item_child(&p, e, EPSOS_F_PRODUCT, 0));
             check_kit(p);
             OK(epsos_item_child(&a, e, EPSOS_F_AUTHOR, 0));
@@ -605,7 +682,7 @@ START_TEST(test_build_ep_more)
     }
     schematron_clean("ed", dir, list);
     bool keep = getenv("CHECK_EP_KEEP") != NULL;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (!keep) {
             unlink(f[i]);
             unlink(fed[i]);
@@ -883,6 +960,25 @@ START_TEST(test_ed_from_ep)
     OK(epsos_item_child(&p, d, EPSOS_F_PRODUCT, 0));
     OK(epsos_item_set_text(p, EPSOS_F_PRODUCT_NAME, 0, "Atorvastatin Generic 20 mg"));
     epsos_doc_free(ed);
+    /* a number of packages prescribed that cannot be understood refuses
+     * the dispensing (it is never read as "no limit") */
+    OK(epsos_item_set_attr(rx2, EPSOS_F_PACKAGES, 0, "value", "abc"));
+    refused(rx2, "1", NULL, 0, "\"abc\" is not a number");
+    OK(epsos_item_set_attr(rx2, EPSOS_F_PACKAGES, 0, "value", "2"));
+    OK(epsos_item_set_attr(rx2, EPSOS_F_PACKAGES, 0, "unit", "furlong"));
+    refused(rx2, "1", NULL, 0, "unit \"furlong\"");
+    OK(epsos_item_set_quantity(rx2, EPSOS_F_PACKAGES, 0, "-2", "1"));
+    refused(rx2, "1", NULL, 0, "expected a positive number");
+    OK(epsos_item_set_quantity(rx2, EPSOS_F_PACKAGES, 0, "0", "1"));
+    refused(rx2, NULL, NULL, 0, "expected a positive number");
+    OK(epsos_item_set_quantity(rx2, EPSOS_F_PACKAGES, 0, "2", "1"));
+    OK(epsos_ed_from_ep(&ed, rx2, "2", NULL, 0));
+    epsos_doc_free(ed);
+    /* a product without name and code cannot be dispensed */
+    OK(epsos_item_child(&p, rx2, EPSOS_F_PRODUCT, 0));
+    OK(epsos_item_remove(p, EPSOS_F_PRODUCT_NAME, 0));
+    OK(epsos_item_remove(p, EPSOS_F_PRODUCT_CODE, 0));
+    refused(rx2, "1", NULL, 0, "neither a name nor a code");
     /* a prescription without product is refused */
     OK(epsos_item_remove(rx2, EPSOS_F_PRODUCT, 0));
     refused(rx2, "1", NULL, 0, "no product");
@@ -1031,6 +1127,264 @@ START_TEST(test_ed_from_corpus_ep)
 }
 END_TEST
 
+/* ---- epsos_item_copy ------------------------------------------------------ */
+
+static void same_str(const char *x, const char *y, const char *where, const char *field,
+                     size_t i, const char *what)
+{
+    ck_assert_msg((!x && !y) || (x && y && !strcmp(x, y)), "%s: field %s[%zu] %s: \"%s\" vs "
+                  "\"%s\"", where, field, i, what, x ? x : "(none)", y ? y : "(none)");
+}
+
+/* a and b hold the same values, read through the public API: every field
+ * but the narrative links, every occurrence, value parts, nullFlavor,
+ * codeSystemName and translations; nested items alike. */
+static void same_item(epsos_item *a, epsos_item *b, const char *where)
+{
+    int32_t k = epsos_item_kind(a);
+    ck_assert_int_eq(k, epsos_item_kind(b));
+    for (size_t j = 0; j < epsos_kind_field_count(k); j++) {
+        int32_t f = epsos_kind_field_at(k, j), t = epsos_field_type(k, f);
+        const char *fn = epsos_field_name(f);
+        if (f == EPSOS_F_TEXT_REFERENCE || f == EPSOS_F_NARRATIVE)
+            continue;
+        size_t na = 0, nb = 0;
+        OK(epsos_item_count(a, f, &na));
+        OK(epsos_item_count(b, f, &nb));
+        ck_assert_msg(na == nb, "%s: field %s: %zu vs %zu occurrences", where, fn, na, nb);
+        for (size_t i = 0; i < na; i++) {
+            const char *x[4] = { NULL }, *y[4] = { NULL };
+            OK(epsos_item_get_null_flavor(a, f, i, &x[3]));
+            OK(epsos_item_get_null_flavor(b, f, i, &y[3]));
+            same_str(x[3], y[3], where, fn, i, "nullFlavor");
+            switch (t) {
+            case EPSOS_T_TEXT: case EPSOS_T_CS:
+                OK(epsos_item_get_text(a, f, i, &x[0]));
+                OK(epsos_item_get_text(b, f, i, &y[0]));
+                break;
+            case EPSOS_T_CD: {
+                size_t ta = 0, tb = 0;
+                OK(epsos_item_get_attr(a, f, i, "codeSystemName", &x[0]));
+                OK(epsos_item_get_attr(b, f, i, "codeSystemName", &y[0]));
+                same_str(x[0], y[0], where, fn, i, "codeSystemName");
+                OK(epsos_item_translation_count(a, f, i, &ta));
+                OK(epsos_item_translation_count(b, f, i, &tb));
+                ck_assert_msg(ta == tb, "%s: field %s[%zu]: %zu vs %zu translations", where, fn,
+                              i, ta, tb);
+                for (size_t u = 0; u < ta; u++) {
+                    OK(epsos_item_get_translation(a, f, i, u, &x[0], &x[1], &x[2]));
+                    OK(epsos_item_get_translation(b, f, i, u, &y[0], &y[1], &y[2]));
+                    for (int v = 0; v < 3; v++)
+                        same_str(x[v], y[v], where, fn, i, "translation");
+                }
+                OK(epsos_item_get_code(a, f, i, &x[0], &x[1], &x[2]));
+                OK(epsos_item_get_code(b, f, i, &y[0], &y[1], &y[2]));
+                break;
+            }
+            case EPSOS_T_II:
+                OK(epsos_item_get_id(a, f, i, &x[0], &x[1]));
+                OK(epsos_item_get_id(b, f, i, &y[0], &y[1]));
+                break;
+            case EPSOS_T_TS:
+                OK(epsos_item_get_time(a, f, i, &x[0]));
+                OK(epsos_item_get_time(b, f, i, &y[0]));
+                break;
+            case EPSOS_T_PQ:
+                OK(epsos_item_get_quantity(a, f, i, &x[0], &x[1]));
+                OK(epsos_item_get_quantity(b, f, i, &y[0], &y[1]));
+                break;
+            case EPSOS_T_TEL:
+                OK(epsos_item_get_telecom(a, f, i, &x[0], &x[1]));
+                OK(epsos_item_get_telecom(b, f, i, &y[0], &y[1]));
+                break;
+            case EPSOS_T_ITEM: {
+                epsos_item *ca, *cb;
+                char sub[512];
+                OK(epsos_item_child(&ca, a, f, i));
+                OK(epsos_item_child(&cb, b, f, i));
+                snprintf(sub, sizeof sub, "%s/%s[%zu]", where, fn, i);
+                same_item(ca, cb, sub);
+                break;
+            }
+            default:
+                ck_abort_msg("%s: field %s: datatype %d", where, fn, (int)t);
+            }
+            for (int v = 0; v < 3; v++)
+                same_str(x[v], y[v], where, fn, i, "value");
+        }
+    }
+}
+
+static size_t count_of(epsos_item *it, int32_t f)
+{
+    size_t n = 99;
+    OK(epsos_item_count(it, f, &n));
+    return n;
+}
+
+/* A new eD's dispensation (section and item made, nothing else). */
+static epsos_item *new_dispense(epsos_doc **ed)
+{
+    epsos_item *s, *d;
+    OK(epsos_doc_new(ed, ctx, EPSOS_DOC_ED));
+    OK(epsos_doc_add_section(&s, *ed, EPSOS_KIND_ED_SECTION));
+    OK(epsos_item_add_child(&d, s, EPSOS_F_DISPENSE));
+    return d;
+}
+
+static bool has_bytes(const uint8_t *buf, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n <= len; i++)
+        if (!memcmp(buf + i, s, n))
+            return true;
+    return false;
+}
+
+static void copy_refused(epsos_item *dst, const epsos_item *src, int32_t f, int code,
+                         const char *words)
+{
+    int rc = epsos_item_copy(dst, src, f);
+    ck_assert_msg(rc == code, "epsos_item_copy(field %d): %d, expected %d (%s)", (int)f, rc,
+                  code, epsos_ctx_errmsg(ctx));
+    ck_assert_msg(strstr(epsos_ctx_errmsg(ctx), words), "message: %s", epsos_ctx_errmsg(ctx));
+}
+
+START_TEST(test_item_copy)
+{
+    unsigned c = 0;
+    epsos_doc *ep = build_ep_more(&c, 2), *ed, *back;
+    epsos_item *h, *s, *e, *p, *d, *to, *pp, *o1, *o2, *part;
+    OK(epsos_doc_header(&h, ep));
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_child(&e, s, EPSOS_F_PRESCRIPTION, 0));
+    OK(epsos_item_child(&p, e, EPSOS_F_PRODUCT, 0));
+    /* what a plain value copy would lose: codeSystemName, translations, a
+     * coded value that is only a nullFlavor with a translation, a
+     * nullFlavor on a nested item */
+    OK(epsos_item_set_attr(p, EPSOS_F_DOSE_FORM, 0, "codeSystemName", "EDQM"));
+    OK(epsos_item_add_translation(p, EPSOS_F_DOSE_FORM, 0, "T1", "2.999.78.2000", "Tablette"));
+    OK(epsos_item_add_translation(p, EPSOS_F_DOSE_FORM, 0, "T2", "2.999.78.2000", NULL));
+    size_t nc = count_of(p, EPSOS_F_CLASSIFICATION);
+    OK(epsos_item_set_null_flavor(p, EPSOS_F_CLASSIFICATION, nc, "OTH"));
+    OK(epsos_item_add_translation(p, EPSOS_F_CLASSIFICATION, nc, "L-7", "2.999.78.3000", "local"));
+    ck_assert_uint_gt(count_of(p, EPSOS_F_PART), 0);
+    OK(epsos_item_child(&part, p, EPSOS_F_PART, 0));
+    OK(epsos_item_add_child(&o1, part, EPSOS_F_OUTER_PACKAGE));
+    OK(epsos_item_set_attr(part, EPSOS_F_OUTER_PACKAGE, 0, "nullFlavor", "UNK"));
+
+    /* the whole product into another document, also once saved and read */
+    d = new_dispense(&ed);
+    OK(epsos_item_add_child(&to, d, EPSOS_F_PRODUCT));
+    OK(epsos_item_copy(to, p, 0));
+    same_item(to, p, "product");
+    ck_assert_uint_gt(count_of(to, EPSOS_F_PART), 1);
+    uint8_t *buf;
+    size_t len;
+    OK(epsos_doc_serialize(&buf, &len, ed, 0));
+    OK(epsos_doc_parse(&back, ctx, buf, len, 0));
+    epsos_free(buf);
+    epsos_item *bd = dispense_of(back), *bp;
+    OK(epsos_item_child(&bp, bd, EPSOS_F_PRODUCT, 0));
+    same_item(bp, p, "product (saved)");
+    epsos_doc_free(back);
+
+    /* one field: appended after what dst has */
+    OK(epsos_item_add_child(&pp, d, EPSOS_F_PRESCRIBED_PRODUCT));
+    OK(epsos_item_copy(pp, p, EPSOS_F_CLASSIFICATION));
+    ck_assert_uint_eq(count_of(pp, EPSOS_F_CLASSIFICATION), nc + 1);
+    ck_assert_uint_eq(count_of(pp, EPSOS_F_PRODUCT_NAME), 0);
+    ck_assert_uint_eq(count_of(pp, EPSOS_F_PART), 0);
+    OK(epsos_item_copy(pp, p, EPSOS_F_CLASSIFICATION));
+    ck_assert_uint_eq(count_of(pp, EPSOS_F_CLASSIFICATION), 2 * (nc + 1));
+
+    /* refusals, each naming what is wrong */
+    copy_refused(to, p, EPSOS_F_PRODUCT_NAME, EPSOS_EINVAL, "product_name");
+    ck_assert_msg(strstr(epsos_ctx_errloc(ctx), "manufacturedProduct"), "location: %s",
+                  epsos_ctx_errloc(ctx));
+    copy_refused(d, p, 0, EPSOS_ETYPE, "product");
+    copy_refused(d, p, EPSOS_F_PRODUCT_NAME, EPSOS_ETYPE, "dispensation");
+    copy_refused(to, p, EPSOS_F_BIRTH_TIME, EPSOS_ETYPE, "no field");
+    copy_refused(to, to, 0, EPSOS_EINVAL, "same item");
+    if (count_of(to, EPSOS_F_OUTER_PACKAGE) == 0)
+        OK(epsos_item_add_child(&o1, to, EPSOS_F_OUTER_PACKAGE));
+    OK(epsos_item_child(&o1, to, EPSOS_F_OUTER_PACKAGE, 0));
+    if (count_of(o1, EPSOS_F_OUTER_PACKAGE) == 0)
+        OK(epsos_item_add_child(&o2, o1, EPSOS_F_OUTER_PACKAGE));
+    OK(epsos_item_child(&o2, o1, EPSOS_F_OUTER_PACKAGE, 0));
+    copy_refused(o2, o1, 0, EPSOS_EINVAL, "inside");
+    ck_assert_int_eq(epsos_item_copy(NULL, p, 0), EPSOS_EINVAL);
+    copy_refused(to, NULL, 0, EPSOS_EINVAL, "NULL");
+    OK(epsos_item_remove(to, EPSOS_F_OUTER_PACKAGE, 0));
+    copy_refused(pp, o1, 0, EPSOS_ENOTFOUND, "removed");
+    epsos_doc_free(ed);
+
+    /* from a document of another context whose value the writers refuse:
+     * the error is on dst's context and names the field */
+    epsos_ctx *other;
+    epsos_doc *bad;
+    char path[4200], text[16384];
+    snprintf(path, sizeof path, "%s/ep/ep-header.xml", TEST_DATA);
+    FILE *fp = fopen(path, "rb");
+    ck_assert_ptr_nonnull(fp);
+    size_t got = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[got] = '\0';
+    char *bt = strstr(text, "<birthTime value=\"19700512\"/>");
+    ck_assert_ptr_nonnull(bt);
+    memcpy(bt, "<birthTime value=\"1970-5-12\"/> ", 30);
+    OK(epsos_ctx_new(&other));
+    ck_assert_int_eq(epsos_doc_parse(&bad, other, (const uint8_t *)text, got, 0), EPSOS_OK);
+    epsos_item *bh, *bpat, *nh, *npat;
+    ck_assert_int_eq(epsos_doc_header(&bh, bad), EPSOS_OK);
+    ck_assert_int_eq(epsos_item_child(&bpat, bh, EPSOS_F_PATIENT, 0), EPSOS_OK);
+    OK(epsos_doc_new(&ed, ctx, EPSOS_DOC_ED));
+    OK(epsos_doc_header(&nh, ed));
+    OK(epsos_item_add_child(&npat, nh, EPSOS_F_PATIENT));
+    copy_refused(npat, bpat, 0, EPSOS_EVALUE, "birth_time");
+    ck_assert_msg(strstr(epsos_ctx_errmsg(ctx), "patient"), "message: %s", epsos_ctx_errmsg(ctx));
+    ck_assert_msg(strstr(epsos_ctx_errloc(ctx), "patientRole"), "location: %s",
+                  epsos_ctx_errloc(ctx));
+    ck_assert_int_eq(epsos_ctx_errcode(other), EPSOS_OK);
+    epsos_doc_free(ed);
+    epsos_doc_free(bad);
+    epsos_ctx_free(other);
+    epsos_doc_free(ep);
+
+    /* a legacy epSOS product is written in the current pharm model */
+    const char *env = getenv("EPSOS_CORPUS");
+    snprintf(path, sizeof path, "%s/samples/khypponen-openncp/samples/"
+             "epSOS_RTD_eP_SK_Pivot_CDA_L3_001.xml",
+             env && *env ? env : strcat(strcpy(text, shared), "/corpus"));
+    epsos_doc *old;
+    OK(epsos_doc_parse_file(&old, ctx, path, 0));
+    ck_assert_int_eq(epsos_doc_generation(old), EPSOS_GEN_EPSOS);
+    OK(epsos_doc_header(&h, old));
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_child(&e, s, EPSOS_F_PRESCRIPTION, 0));
+    OK(epsos_item_child(&p, e, EPSOS_F_PRODUCT, 0));
+    d = new_dispense(&ed);
+    OK(epsos_item_add_child(&to, d, EPSOS_F_PRODUCT));
+    OK(epsos_item_copy(to, p, 0));
+    same_item(to, p, "legacy product");
+    OK(epsos_doc_serialize(&buf, &len, ed, 0));
+    ck_assert(has_bytes(buf, len, "urn:hl7-org:pharm"));
+    ck_assert(!has_bytes(buf, len, "urn:epsos-org:ep:medication"));
+    epsos_free(buf);
+    /* and a prescription item with its further treatment period */
+    epsos_item *s2, *e2;
+    OK(epsos_doc_new(&back, ctx, EPSOS_DOC_EP));
+    OK(epsos_doc_add_section(&s2, back, EPSOS_KIND_EP_SECTION));
+    OK(epsos_item_add_child(&e2, s2, EPSOS_F_PRESCRIPTION));
+    OK(epsos_item_copy(e2, e, 0));
+    same_item(e2, e, "legacy prescription");
+    ck_assert_uint_eq(count_of(e2, EPSOS_F_FURTHER_PERIOD), 1);
+    epsos_doc_free(back);
+    epsos_doc_free(ed);
+    epsos_doc_free(old);
+}
+END_TEST
+
 int main(void)
 {
     shared_dir(shared, sizeof shared);
@@ -1041,11 +1395,13 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_build_ep_ed);
+    tcase_add_test(tc, test_ed_needs_prescribed_product);
     tcase_add_test(tc, test_build_ep_more);
     tcase_add_test(tc, test_ep_l1);
     tcase_add_test(tc, test_legacy_ep);
     tcase_add_test(tc, test_ed_from_ep);
     tcase_add_test(tc, test_ed_from_corpus_ep);
+    tcase_add_test(tc, test_item_copy);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_ENV);

@@ -99,6 +99,28 @@ static epsos_doc *full_ps(unsigned *counter)
     OK(epsos_item_set_code(e, EPSOS_F_EVENT, 0, "ACM", "2.16.840.1.113883.5.139", NULL));
     OK(epsos_item_set_text(e, EPSOS_F_PRODUCT_NAME, 0, "Levothyroxine Example 50 microgram"));
     OK(epsos_item_set_code(e, EPSOS_F_ATC, 0, "H03AA01", ATC, "levothyroxine sodium"));
+    /* a third one with subordinate dosing: 2 tablets in the morning, 1 in
+     * the evening (entryRelationship COMP with sequenceNumber) */
+    {
+        epsos_item *d;
+        OK(epsos_item_add_child(&e, s, EPSOS_F_MEDICATION));
+        OK(epsos_item_set_text(e, EPSOS_F_STATUS, 0, "active"));
+        OK(epsos_item_set_code(e, EPSOS_F_ROUTE, 0, "20053000", EDQM, "Oral use"));
+        OK(epsos_item_set_text(e, EPSOS_F_PRODUCT_NAME, 0, "Metformin Example 500 mg"));
+        OK(epsos_item_set_code(e, EPSOS_F_ATC, 0, "A10BA02", ATC, "metformin"));
+        /* period and frequency: in the regimens; eH.3.4 wants 2 effectiveTimes,
+         * both null if one is (RIM-001) */
+        OK(epsos_item_set_null_flavor(e, EPSOS_F_PERIOD, 0, "UNK"));
+        OK(epsos_item_set_null_flavor(e, EPSOS_F_EFFECTIVE_TIME, 0, "NA"));
+        OK(epsos_item_add_child(&d, e, EPSOS_F_DOSING));
+        OK(epsos_item_set_code(d, EPSOS_F_EVENT, 0, "ACM", "2.16.840.1.113883.5.139", NULL));
+        OK(epsos_item_set_quantity(d, EPSOS_F_DOSE, 0, "2", "1"));
+        OK(epsos_item_add_child(&d, e, EPSOS_F_DOSING));
+        OK(epsos_item_set_quantity(d, EPSOS_F_DOSE, 0, "1", "1"));
+        OK(epsos_item_set_code(d, EPSOS_F_EVENT, 0, "ACV", "2.16.840.1.113883.5.139", NULL));
+        OK(epsos_item_set_text(d, EPSOS_F_SEQUENCE, 0, "2"));
+        OK(epsos_item_set_time(d, EPSOS_F_START, 0, "20260301"));
+    }
 
     OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_PS_ALLERGIES_SECTION));
     OK(epsos_item_add_child(&e, s, EPSOS_F_ALLERGY));
@@ -184,8 +206,10 @@ static epsos_doc *full_ps(unsigned *counter)
     OK(epsos_item_add_child(&e, s, EPSOS_F_PREGNANCY_OUTCOME));
     OK(epsos_item_set_code(e, EPSOS_F_CODE, 0, "281050002", SNOMED, "Livebirth"));
     OK(epsos_item_set_text(e, EPSOS_F_COUNT, 0, "1"));
-    /* No number-of-pregnancies entry (eH.3.47): the 2024-04 rules type its
-     * value as TS, so no count can pass them. */
+    /* eH.3.47 (93857-1): its value is a TS in the 2024-04 rules */
+    OK(epsos_item_add_child(&e, s, EPSOS_F_PREGNANCY_COUNT));
+    OK(epsos_item_set_time(e, EPSOS_F_EFFECTIVE_TIME, 0, "20261101"));
+    OK(epsos_item_set_time(e, EPSOS_F_VALUE, 0, "20200205"));
 
     OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_PS_VITAL_SIGNS_SECTION));
     OK(epsos_item_add_child(&e, s, EPSOS_F_VITAL_SIGNS));
@@ -316,7 +340,7 @@ START_TEST(test_build_xsd_schematron_read_back)
     ck_assert_str_eq(v, "J01CA04");
     ck_assert_str_eq(cs, ATC);
     OK(epsos_item_get_text(o, EPSOS_F_TEXT_REFERENCE, 0, &v));
-    ck_assert_str_eq(v, "#allergy-4");
+    ck_assert_str_eq(v, "#allergy-5");
     OK(epsos_item_child(&r, o, EPSOS_F_REACTION, 0));
     OK(epsos_item_get_code(r, EPSOS_F_SEVERITY, 0, &v, NULL, NULL));
     ck_assert_str_eq(v, "24484000");
@@ -335,6 +359,47 @@ START_TEST(test_build_xsd_schematron_read_back)
     ck_assert_str_eq(cs, "mg");
     OK(epsos_item_get_id(e, EPSOS_F_ID, 0, &v, NULL));
     ck_assert_str_eq(v, "2.999.77.1");          /* from the injected source */
+    /* the pregnancy outcome (INT count) and the eH.3.47 observation (TS) */
+    {
+        epsos_item *ps, *pe;
+        OK(epsos_item_child(&ps, h, EPSOS_F_SECTION, 9));
+        ck_assert_int_eq(epsos_item_kind(ps), EPSOS_KIND_PS_PREGNANCY_SECTION);
+        OK(epsos_item_child(&pe, ps, EPSOS_F_PREGNANCY_OUTCOME, 0));
+        OK(epsos_item_get_text(pe, EPSOS_F_COUNT, 0, &v));
+        ck_assert_str_eq(v, "1");
+        OK(epsos_item_child(&pe, ps, EPSOS_F_PREGNANCY_COUNT, 0));
+        OK(epsos_item_get_time(pe, EPSOS_F_VALUE, 0, &v));
+        ck_assert_str_eq(v, "20200205");
+        OK(epsos_item_get_code(pe, EPSOS_F_CODE, 0, &v, NULL, NULL));
+        ck_assert_str_eq(v, "93857-1");
+        OK(epsos_item_count(pe, EPSOS_F_COUNT, &n));
+        ck_assert_uint_eq(n, 0);
+    }
+    /* subordinate dosing reads back, the consumable written (nullFlavor NA),
+     * the regimens in the medication's narrative row */
+    {
+        epsos_item *d;
+        OK(epsos_item_child(&e, s, EPSOS_F_MEDICATION, 2));
+        OK(epsos_item_count(e, EPSOS_F_DOSING, &n));
+        ck_assert_uint_eq(n, 2);
+        OK(epsos_item_child(&d, e, EPSOS_F_DOSING, 0));
+        ck_assert_int_eq(epsos_item_kind(d), EPSOS_KIND_DOSING);
+        OK(epsos_item_get_text(d, EPSOS_F_SEQUENCE, 0, &v));
+        ck_assert_str_eq(v, "1");
+        OK(epsos_item_get_quantity(d, EPSOS_F_DOSE, 0, &v, NULL));
+        ck_assert_str_eq(v, "2");
+        OK(epsos_item_get_null_flavor(d, EPSOS_F_PRODUCT_CODE, 0, &v));
+        ck_assert_str_eq(v, "NA");
+        OK(epsos_item_child(&d, e, EPSOS_F_DOSING, 1));
+        OK(epsos_item_get_text(d, EPSOS_F_SEQUENCE, 0, &v));
+        ck_assert_str_eq(v, "2");
+        OK(epsos_item_get_code(d, EPSOS_F_EVENT, 0, &v, NULL, NULL));
+        ck_assert_str_eq(v, "ACV");
+        OK(epsos_item_get_time(d, EPSOS_F_START, 0, &v));
+        ck_assert_str_eq(v, "20260301");
+        OK(epsos_item_get_text(s, EPSOS_F_NARRATIVE, 0, &v));
+        ck_assert_ptr_nonnull(strstr(v, "1: 2 ACM; 2: 1 ACV 20260301"));
+    }
     epsos_doc_free(back);
 
     /* epsos_ps_get_absent on the three documents */
@@ -421,12 +486,18 @@ START_TEST(test_errors)
                                          EPSOS_ABSENT_NO_INFO), EPSOS_EINVAL);
     ck_assert_int_eq(epsos_ps_set_absent(NULL, doc, EPSOS_KIND_PS_ALLERGIES_SECTION, 7),
                      EPSOS_EINVAL);
-    /* an entry missing its mandatory parts: named with its XPath */
+    /* an entry missing required (R) parts: written with nullFlavor NI (the
+     * allergy's code and status); a mandatory (M) one: see
+     * test_mandatory_and_required */
     epsos_item *o;
+    const char *nf = NULL;
     OK(epsos_item_add_child(&o, e, EPSOS_F_OBSERVATION));
     ck_assert_int_eq(epsos_doc_complete(doc, 0), EPSOS_EVALUE);
-    ck_assert_ptr_nonnull(strstr(epsos_ctx_errmsg(ctx), "allergy has 0 code"));
-    ck_assert_ptr_nonnull(strstr(epsos_ctx_errloc(ctx), "hl7:act/hl7:entryRelationship/hl7:observation"));
+    ck_assert_ptr_nonnull(strstr(epsos_ctx_errmsg(ctx), "medication_summary"));
+    OK(epsos_item_get_null_flavor(o, EPSOS_F_CODE, 0, &nf));
+    ck_assert_str_eq(nf, "NI");
+    OK(epsos_item_get_null_flavor(o, EPSOS_F_STATUS, 0, &nf));
+    ck_assert_str_eq(nf, "NI");
     /* missing required sections are reported */
     OK(epsos_item_set_code(o, EPSOS_F_CODE, 0, "609328004", SNOMED, "Allergic disposition"));
     OK(epsos_item_set_text(o, EPSOS_F_STATUS, 0, "completed"));
@@ -957,6 +1028,144 @@ START_TEST(test_build_more_fields)
 }
 END_TEST
 
+/* epsos_item_set_translation_attr: translations copied as read (no OID,
+ * only a nullFlavor), which epsos_item_add_translation refuses. */
+START_TEST(test_translation_as_read)
+{
+    unsigned c = 0;
+    epsos_doc *doc = header_doc(&c);
+    epsos_item *s, *e;
+    const char *code, *cs, *dn, *v;
+    size_t n = 0;
+    OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_PS_MEDICATION_SECTION));
+    OK(epsos_item_add_child(&e, s, EPSOS_F_MEDICATION));
+    OK(epsos_item_set_attr(e, EPSOS_F_PRODUCT_CODE, 0, "code", "86556"));
+    ck_assert_int_eq(epsos_item_add_translation(e, EPSOS_F_PRODUCT_CODE, 0, "95", NULL,
+                                                "Paracetamol"), EPSOS_EVALUE);
+    OK(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 0, "code", "95"));
+    OK(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 0, "codeSystemName", "DCIPT"));
+    OK(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 0, "displayName", "x"));
+    OK(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 0, "displayName", NULL));
+    OK(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 1, NULL, NULL));
+    OK(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 1, "nullFlavor", "NA"));
+    /* a checked one after them */
+    OK(epsos_item_add_translation(e, EPSOS_F_PRODUCT_CODE, 0, "N02BE01", ATC, "paracetamol"));
+    OK(epsos_item_translation_count(e, EPSOS_F_PRODUCT_CODE, 0, &n));
+    ck_assert_uint_eq(n, 3);
+    OK(epsos_item_get_translation(e, EPSOS_F_PRODUCT_CODE, 0, 0, &code, &cs, &dn));
+    ck_assert_str_eq(code, "95");
+    ck_assert_ptr_null(cs);
+    ck_assert_ptr_null(dn);
+    OK(epsos_item_get_translation(e, EPSOS_F_PRODUCT_CODE, 0, 1, &code, &cs, &dn));
+    ck_assert_ptr_null(code);
+    OK(epsos_item_get_translation(e, EPSOS_F_PRODUCT_CODE, 0, 2, &code, NULL, NULL));
+    ck_assert_str_eq(code, "N02BE01");
+    /* errors: no such translation, occurrence, field type; bad name, text */
+    ck_assert_int_eq(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 4, "code", "1"),
+                     EPSOS_ENOTFOUND);
+    ck_assert_int_eq(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 1, 0, "code", "1"),
+                     EPSOS_ENOTFOUND);
+    ck_assert_int_eq(epsos_item_set_translation_attr(e, EPSOS_F_DOSE, 0, 0, "code", "1"),
+                     EPSOS_ETYPE);
+    ck_assert_int_eq(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 0, "a:b", "1"),
+                     EPSOS_EINVAL);
+    ck_assert_int_eq(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 0, NULL, "1"),
+                     EPSOS_EINVAL);
+    ck_assert_int_eq(epsos_item_set_translation_attr(e, EPSOS_F_PRODUCT_CODE, 0, 0, "code",
+                                                     "\xff"), EPSOS_EVALUE);
+    ck_assert_int_eq(epsos_item_set_translation_attr(NULL, EPSOS_F_PRODUCT_CODE, 0, 0, "code",
+                                                     "1"), EPSOS_EINVAL);
+    /* serialized as written */
+    uint8_t *buf;
+    size_t len;
+    OK(epsos_doc_serialize(&buf, &len, doc, 0));
+    char *xml = strndup((const char *)buf, len);
+    epsos_free(buf);
+    ck_assert_ptr_nonnull(strstr(xml, "<translation code=\"95\" codeSystemName=\"DCIPT\"/>"
+                                      "<translation nullFlavor=\"NA\"/><translation code=\"N02BE01\""));
+    free(xml);
+    OK(epsos_item_get_attr(e, EPSOS_F_PRODUCT_CODE, 0, "code", &v));
+    ck_assert_str_eq(v, "86556");
+    epsos_doc_free(doc);
+}
+END_TEST
+
+/* epsos_doc_complete: a missing M field (mandatory, no nullFlavor) is an
+ * error naming the item (XPath) and the field; a missing R field is written
+ * with the template's nullFlavor and the document stays Schematron-clean. */
+START_TEST(test_mandatory_and_required)
+{
+    unsigned c = 0;
+    epsos_doc *doc = required_only_ps(&c, EPSOS_ABSENT_NO_KNOWN);
+    epsos_item *h, *s, *e, *o;
+    const char *nf = NULL;
+    OK(epsos_doc_header(&h, doc));
+    /* M: a medication without its statusCode */
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    ck_assert_int_eq(epsos_item_kind(s), EPSOS_KIND_PS_MEDICATION_SECTION);
+    OK(epsos_item_add_child(&e, s, EPSOS_F_MEDICATION));
+    OK(epsos_item_set_text(e, EPSOS_F_PRODUCT_NAME, 0, "Example 1 mg"));
+    OK(epsos_item_set_quantity(e, EPSOS_F_FREQUENCY, 0, "24", "h"));
+    OK(epsos_item_set_time(e, EPSOS_F_START, 0, "20260101"));
+    ck_assert_int_eq(epsos_doc_complete(doc, 0), EPSOS_EVALUE);
+    ck_assert_ptr_nonnull(strstr(epsos_ctx_errmsg(ctx), "medication has 0 status"));
+    ck_assert_ptr_nonnull(strstr(epsos_ctx_errmsg(ctx), "mandatory"));
+    ck_assert_ptr_nonnull(strstr(epsos_ctx_errloc(ctx), "hl7:entry[2]/hl7:substanceAdministration"));
+    OK(epsos_item_set_text(e, EPSOS_F_STATUS, 0, "active"));
+    /* M: a vital sign without its code */
+    OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_PS_VITAL_SIGNS_SECTION));
+    OK(epsos_item_add_child(&e, s, EPSOS_F_VITAL_SIGNS));
+    OK(epsos_item_set_time(e, EPSOS_F_EFFECTIVE_TIME, 0, "20261120"));
+    OK(epsos_item_add_child(&o, e, EPSOS_F_OBSERVATION));
+    OK(epsos_item_set_time(o, EPSOS_F_EFFECTIVE_TIME, 0, "20261120"));
+    OK(epsos_item_set_quantity(o, EPSOS_F_QUANTITY, 0, "84", "mm[Hg]"));
+    ck_assert_int_eq(epsos_doc_complete(doc, 0), EPSOS_EVALUE);
+    ck_assert_ptr_nonnull(strstr(epsos_ctx_errmsg(ctx), "vital_sign has 0 code"));
+    ck_assert_ptr_nonnull(strstr(epsos_ctx_errloc(ctx), "hl7:component/hl7:observation"));
+    OK(epsos_item_set_code(o, EPSOS_F_CODE, 0, "8462-4", LOINC, "Diastolic blood pressure"));
+    /* R: a procedure without code and time, a device without its start */
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 3));
+    ck_assert_int_eq(epsos_item_kind(s), EPSOS_KIND_PS_SURGERIES_SECTION);
+    OK(epsos_item_add_child(&e, s, EPSOS_F_PROCEDURE));
+    OK(epsos_item_set_text(e, EPSOS_F_STATUS, 0, "completed"));
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 4));
+    OK(epsos_item_add_child(&o, s, EPSOS_F_DEVICE));
+    OK(epsos_item_set_code(o, EPSOS_F_DEVICE_CODE, 0, "14106009", SNOMED, "Cardiac pacemaker"));
+    OK(epsos_doc_complete(doc, 0));
+    OK(epsos_item_get_null_flavor(e, EPSOS_F_CODE, 0, &nf));
+    ck_assert_str_eq(nf, "NI");
+    OK(epsos_item_get_null_flavor(e, EPSOS_F_EFFECTIVE_TIME, 0, &nf));
+    ck_assert_str_eq(nf, "NI");
+    OK(epsos_item_get_null_flavor(o, EPSOS_F_START, 0, &nf));
+    ck_assert_str_eq(nf, "NI");
+    /* the medication: its consumable's code NA */
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_child(&e, s, EPSOS_F_MEDICATION, 1));
+    OK(epsos_item_get_null_flavor(e, EPSOS_F_PRODUCT_CODE, 0, &nf));
+    ck_assert_str_eq(nf, "NA");
+
+    char dir[] = "/tmp/check_ps_mr.XXXXXX", f1[64], out[64], cmd[9000];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(f1, sizeof f1, "%s/mr.xml", dir);
+    snprintf(out, sizeof out, "%s/svrl.txt", dir);
+    save(doc, f1);
+    xsd_valid(f1);
+    snprintf(cmd, sizeof cmd, "'%s/tools/schematron/ehdsi-validate' --kind ps -q --no-info "
+             "'%s' > '%s' 2>&1", shared, f1, out);
+    int st = system(cmd);
+    char txt[8192] = "";
+    FILE *fp = fopen(out, "r");
+    if (fp) {
+        txt[fread(txt, 1, sizeof txt - 1, fp)] = '\0';
+        fclose(fp);
+    }
+    ck_assert_msg(st == 0, "ehdsi-validate reports errors (status %d):\n%s", st, txt);
+    if (!getenv("CHECK_PS_KEEP"))
+        unlink(f1), unlink(out), rmdir(dir);
+    epsos_doc_free(doc);
+}
+END_TEST
+
 int main(void)
 {
     shared_dir(shared, sizeof shared);
@@ -976,6 +1185,8 @@ int main(void)
     tcase_add_test(tc, test_legacy_paths);
     tcase_add_test(tc, test_read_cache);
     tcase_add_test(tc, test_build_more_fields);
+    tcase_add_test(tc, test_translation_as_read);
+    tcase_add_test(tc, test_mandatory_and_required);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_ENV);
