@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <check.h>
 #include <epsos.h>
+#include "testutil.h"
 
 /* (not ck_assert: Check records the place of every passing assertion, a
  * write(2) each, and this test makes millions of calls) */
@@ -641,7 +642,6 @@ static char *corpus_file(const char *rel)
     return access(path, R_OK) == 0 ? path : NULL;
 }
 
-static char *slurp(const char *path, size_t *len);
 
 /* Parsed documents: legacy epSOS rows (alternate paths, [@classCode] and
  * [tid] predicates on entries) and the narrative of real documents. */
@@ -817,21 +817,6 @@ START_TEST(test_attrs_removals_handles)
 END_TEST
 
 /* ---- signing --------------------------------------------------------------- */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "%s", path);
-    fseek(f, 0, SEEK_END);
-    long l = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)l + 1);
-    ck_assert_uint_eq(fread(b, 1, (size_t)l, f), (size_t)l);
-    b[l] = 0;
-    fclose(f);
-    *len = (size_t)l;
-    return b;
-}
 
 START_TEST(test_signed)
 {

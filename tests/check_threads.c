@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <epsos.h>
+#include "testutil.h"
 
 #define THREADS 8
 #define ROUNDS 2           /* work() runs per thread */
@@ -92,22 +93,6 @@ static struct {
     char *ps, *national;           /* document fixtures */
     size_t ps_len, national_len;
 } fx;
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
 
 static char *bio_text(BIO *b, size_t *len)
 {

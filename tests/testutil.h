@@ -11,7 +11,7 @@
 #include <check.h>
 
 /* Writes s to path. */
-static void __attribute__((unused)) spit(const char *path, const char *s)
+__attribute__((unused)) static void spit(const char *path, const char *s)
 {
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
@@ -20,7 +20,7 @@ static void __attribute__((unused)) spit(const char *path, const char *s)
 }
 
 /* s with the first occurrence of old replaced by new (malloc). */
-static char *__attribute__((unused)) replace(const char *s, const char *old, const char *new)
+__attribute__((unused)) static char *replace(const char *s, const char *old, const char *new)
 {
     const char *p = strstr(s, old);
     ck_assert_msg(p != NULL, "'%s' not found", old);
@@ -30,6 +30,26 @@ static char *__attribute__((unused)) replace(const char *s, const char *old, con
     memcpy(r + a, new, ln);
     memcpy(r + a + ln, p + lo, ls - a - lo + 1);
     return r;
+}
+
+/* The whole file at path, NUL-terminated (malloc); its length in *len
+ * when len is not NULL.  Fails the test when the file cannot be read. */
+__attribute__((unused)) static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    ck_assert_msg(n >= 0, "cannot size %s", path);
+    char *b = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    b[n] = '\0';
+    if (len)
+        *len = (size_t)n;
+    return b;
 }
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <epsos.h>
+#include "../testutil.h"
 
 #define OK(x) ck_assert_int_eq((x), EPSOS_OK)
 #define HCP "_hcp-5b1d7c2e-1f4a-4c1e-9d3a-2b7f3a0c9e11"
@@ -25,23 +26,6 @@ static int sh(const char *cmd)
 {
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(b);
-    ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    b[n] = '\0';
-    if (len)
-        *len = (size_t)n;
-    return b;
 }
 
 static const char *pki_path(const char *name)
