@@ -332,6 +332,25 @@ static void cell_text(epsos_item *it, int32_t f, char *buf, size_t len)
         epsos_item_get_quantity(it, f, 0, &a, &b);
         snprintf(buf, len, "%s%s%s", a ? a : "", b && strcmp(b, "1") ? " " : "",
                  b && strcmp(b, "1") ? b : "");
+        if (f == EPSOS_F_DOSE_LOW || f == EPSOS_F_DOSE_HIGH) {
+            /* a dose range: one cell "1-2 ACM" (the low column), the high
+             * column empty when the low one shows the range */
+            const char *lo = NULL, *lu = NULL, *hi = NULL, *hu = NULL;
+            epsos_item_get_quantity(it, EPSOS_F_DOSE_LOW, 0, &lo, &lu);
+            epsos_item_get_quantity(it, EPSOS_F_DOSE_HIGH, 0, &hi, &hu);
+            if (lo && hi) {
+                if (f == EPSOS_F_DOSE_HIGH)
+                    buf[0] = '\0';
+                else if ((!lu && !hu) || (lu && hu && !strcmp(lu, hu)))
+                    snprintf(buf, len, "%s-%s%s%s", lo, hi, lu && strcmp(lu, "1") ? " " : "",
+                             lu && strcmp(lu, "1") ? lu : "");
+                else
+                    snprintf(buf, len, "%s%s%s-%s%s%s", lo, lu && strcmp(lu, "1") ? " " : "",
+                             lu && strcmp(lu, "1") ? lu : "", hi,
+                             hu && strcmp(hu, "1") ? " " : "", hu && strcmp(hu, "1") ? hu : "");
+                return;
+            }
+        }
         break;
     case EPSOS_T_II:
         epsos_item_get_id(it, f, 0, &a, &b);
@@ -663,15 +682,26 @@ static int fill_refs(epsos_doc *doc, xmlNode *n, const char *inherited)
     return EPSOS_OK;
 }
 
-/* Is the kind one of the Patient Summary table (lib/cda/ps.c)?  Only its
- * rows say M or R so far; the others keep "missing is an error". */
+/* Is the kind one of the Patient Summary (lib/cda/ps.c) or eP/eD
+ * (lib/cda/ep.c) tables?  Their rows say M or R; the others keep "missing
+ * is an error". */
 static bool ps_kind(int32_t kind)
 {
     for (size_t i = 0; i < epsos__ps_set.nkinds; i++)
         if (epsos__ps_set.kinds[i].kind == kind)
             return true;
+    for (size_t i = 0; i < epsos__ep_set.nkinds; i++)
+        if (epsos__ep_set.kinds[i].kind == kind)
+            return true;
     return false;
 }
+
+/* Fixed values a template requires where the caller gave none (the rows
+ * allow the field to be absent on reading: older documents lack it). */
+static const struct { int32_t kind, field; const char *value; } fixed_values[] = {
+    { EPSOS_KIND_PREGNANCY_OUTCOME, EPSOS_F_STATUS, "completed" },   /* eH.3.46 */
+    { EPSOS_KIND_PREGNANCY_COUNT, EPSOS_F_STATUS, "completed" },     /* eH.3.47 */
+};
 
 /* A missing R field (required: the template allows a nullFlavor) of the
  * item (not below it) is written with the row's nullFlavor: NI, or UNK / NA
@@ -682,6 +712,34 @@ static int fill_required(epsos_doc *doc, epsos_item *it)
     const epsos__kind_table *k = epsos__kind(it->kind);
     if (!k || !ps_kind(it->kind))
         return EPSOS_OK;
+    for (size_t i = 0; i < sizeof fixed_values / sizeof fixed_values[0]; i++) {
+        size_t n = 0;
+        int rc = EPSOS_OK;
+        if (fixed_values[i].kind == it->kind &&
+            (rc = epsos_item_count(it, fixed_values[i].field, &n)) == EPSOS_OK && n == 0)
+            rc = epsos_item_set_text(it, fixed_values[i].field, 0, fixed_values[i].value);
+        if (rc != EPSOS_OK)
+            return rc;
+    }
+    /* eH.3.2: one frequency effectiveTime (TS, PIVL_TS, EIVL_TS or SXPR_TS)
+     * is required: none given, a TS with nullFlavor UNK */
+    if (it->kind == EPSOS_KIND_PRESCRIPTION) {
+        static const int32_t freq[] = { EPSOS_F_FREQUENCY_TIME, EPSOS_F_FREQUENCY, EPSOS_F_PHASE,
+            EPSOS_F_INSTITUTION_SPECIFIED, EPSOS_F_EVENT, EPSOS_F_OFFSET, EPSOS_F_SCHEDULE,
+            EPSOS_F_SCHEDULE_EVENT };
+        size_t total = 0;
+        for (size_t i = 0; i < sizeof freq / sizeof freq[0]; i++) {
+            size_t n = 0;
+            int rc = epsos_item_count(it, freq[i], &n);
+            if (rc != EPSOS_OK)
+                return rc;
+            total += n;
+        }
+        int rc = total ? EPSOS_OK
+                       : epsos_item_set_null_flavor(it, EPSOS_F_FREQUENCY_TIME, 0, "UNK");
+        if (rc != EPSOS_OK)
+            return rc;
+    }
     for (size_t r = 0; r < k->nrows; r++) {
         const epsos__row_src *src = k->rows[r].src;
         size_t n = 0;
@@ -835,6 +893,22 @@ EPSOS_API int epsos_doc_complete(epsos_doc *doc, uint32_t flags)
             (rc = epsos_item_set_time(hdr, EPSOS_F_EFFECTIVE_TIME, 0, ts)) != EPSOS_OK)
             return rc;
     }
+    /* the document id (a UUID from the id source) and the title of the
+     * eP / eD kinds (fixed) when the caller gave none */
+    if ((rc = epsos_item_count(hdr, EPSOS_F_ID, &n)) != EPSOS_OK)
+        return rc;
+    if (n == 0) {
+        char root[80];
+        if ((rc = new_id(doc, root, sizeof root)) != EPSOS_OK ||
+            (rc = epsos_item_set_id(hdr, EPSOS_F_ID, 0, root, NULL)) != EPSOS_OK)
+            return rc;
+    }
+    const char *doc_title = doc->kind == EPSOS_DOC_EP ? "ePrescription"
+                          : doc->kind == EPSOS_DOC_ED ? "eDispensation" : NULL;
+    if (doc_title && (rc = epsos_item_count(hdr, EPSOS_F_TITLE, &n)) == EPSOS_OK && n == 0)
+        rc = epsos_item_set_text(hdr, EPSOS_F_TITLE, 0, doc_title);
+    if (rc != EPSOS_OK)
+        return rc;
     if ((rc = epsos_item_count(hdr, EPSOS_F_SECTION, &n)) != EPSOS_OK)
         return rc;
     unsigned counter = 0;
@@ -855,6 +929,18 @@ EPSOS_API int epsos_doc_complete(epsos_doc *doc, uint32_t flags)
             char root[80];
             if ((rc = new_id(doc, root, sizeof root)) == EPSOS_OK)
                 rc = epsos_item_set_id(s, EPSOS_F_ID, 0, root, NULL);
+        }
+        /* a section title the kind requires (eD), in the document language */
+        const epsos__row *tr = epsos__row_of(s->kind, EPSOS_F_TITLE);
+        size_t nt = 0;
+        if (rc == EPSOS_OK && tr && tr->src->min > 0 && k->title &&
+            (rc = epsos_item_count(s, EPSOS_F_TITLE, &nt)) == EPSOS_OK && nt == 0) {
+            const char *lang = NULL, *title = k->title;
+            if (epsos_item_get_text(hdr, EPSOS_F_LANGUAGE, 0, &lang) == EPSOS_OK &&
+                epsos__section_title(s->kind, lang))
+                title = epsos__section_title(s->kind, lang);
+            epsos__ctx_reset(doc->ctx);
+            rc = epsos_item_set_text(s, EPSOS_F_TITLE, 0, title);
         }
         if (rc != EPSOS_OK)
             return rc;

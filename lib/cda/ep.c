@@ -32,23 +32,23 @@
 /* the section id (the prescription / dispensation identifier): 1..1 R in
  * eH.2.1, 1..1 M in eH.2.2; the code: 1..1 R in eH.2.2 (0..1, code fixed
  * or nullFlavor, in eH.2.1: 1..1 here, the builder writes it) */
-#define SECTION_COMMON(id_flags) \
+#define SECTION_COMMON(id_flags, title_min) \
     ROW(TEMPLATE_ID, II, 0, N, "templateId"), \
     ROWF(ID, II, 1, 1, "id", id_flags), \
     ROWB(CODE, CD, 1, 1, "code", VS(26)), \
-    ROW(TITLE, TEXT, 0, 1, "title"), \
+    ROW(TITLE, TEXT, title_min, 1, "title"), \
     ROW(NARRATIVE, TEXT, 0, 1, "text"), \
     ITEM(SECTION, SECTION, 0, N, "+component/section")
 
 static const epsos__row_src ep_section_rows[] = {
-    SECTION_COMMON(0),
+    SECTION_COMMON(0, 0),
     ITEM(PRESCRIPTION, PRESCRIPTION, 1, N,
          "+entry{typeCode=COMP}/substanceAdministration[@classCode=SBADM]{moodCode=INT}"
          "{templateId=" EH "3.2}{templateId=2.16.840.1.113883.10.20.1.24}"),
 };
 
 static const epsos__row_src ed_section_rows[] = {
-    SECTION_COMMON(M),
+    SECTION_COMMON(M, 1),
     ITEM(DISPENSE, DISPENSE, 1, N,
          "+entry{typeCode=COMP}/supply[@classCode=SPLY]{moodCode=EVN}"
          "{templateId=" EH "3.3}{templateId=1.3.6.1.4.1.19376.1.5.3.1.4.7.3}"
@@ -73,11 +73,14 @@ static const epsos__row_src product_rows[] = {
     ROWA(DESCRIPTION, TEXT, 0, 1, MAT "/pharm:desc", MAT_OLD "/epsos:desc"),
     ROWBAV(DOSE_FORM, CD, 1, 1, MAT "/pharm:formCode", VS(2), MAT_OLD "/epsos:formCode",
            EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_UP(1), NULL),
-    ROWA(PACKAGE_QUANTITY, PQ, 0, 1, MAT "/" PKG "/pharm:quantity",
-         MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:capacityQuantity"),
+    /* eH.3.30: pharm:asContent 1..1 M, its pharm:quantity 1..1 M */
+    ROWAF(PACKAGE_QUANTITY, PQ, 1, 1, MAT "/" PKG "/pharm:quantity",
+          MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:capacityQuantity", M),
     ROW(PACKAGE_CODE, CD, 0, 1, MAT "/" PKGP "/pharm:code"),
-    ROWBA(PACKAGE_FORM, CD, 0, 1, MAT "/" PKGP "/pharm:formCode", VS(3),
-          MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:formCode"),
+    /* its containerPackagedProduct 1..1 R, that one's formCode 1..1 R */
+    ROWBAF(PACKAGE_FORM, CD, 1, 1, MAT "/" PKGP "/pharm:formCode", VS(3),
+           MAT_OLD "/epsos:asContent/epsos:containerPackagedMedicine/epsos:formCode",
+           EPSOS__ROW_NF_UNK),
     ROWBA(ATC, CD, 0, 1, MAT "/" GRIC, VS(24),
           MAT_OLD "/epsos:asSpecializedKind/epsos:generalizedMedicineClass/epsos:code"),
     ROWA(PACKAGE_NAME, TEXT, 0, 1, MAT "/" PKGP "/pharm:name",
@@ -138,7 +141,7 @@ static const epsos__row_src prescription_rows[] = {
     /* the treatment period: eHDSI allows 1..* IVL_TS; the first is read
      * and written here, the others (e.g. SK: a "duration of treatment" and
      * a "date of onset") as further_period items */
-    ROW(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS][first]"),
+    ROWF(PERIOD, TS, 1, 1, "effectiveTime[type=IVL_TS][first]", EPSOS__ROW_NF_UNK),
     ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/low"),
     ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/high"),
     ITEM(FURTHER_PERIOD, TREATMENT_PERIOD, 0, N, "+effectiveTime[type=IVL_TS][!first]"),
@@ -165,9 +168,10 @@ static const epsos__row_src prescription_rows[] = {
     ITEM(PRODUCT, PRODUCT, 1, 1, "consumable{typeCode=CSM}/" PRODUCT),
     /* the prescriber of this item (functionCode, time, assignedAuthor) */
     ITEM(AUTHOR, AUTHOR, 0, N, "+author"),
-    ROW(PACKAGES, PQ, 0, 1,
+    /* eH.3.2: the supply 1..1 R, its quantity 1..1 M */
+    ROWF(PACKAGES, PQ, 1, 1,
         "+entryRelationship[@typeCode=COMP]/supply[@classCode=SPLY][@moodCode=RQO]"
-        "{>independentInd=@value=false}/quantity"),
+        "{>independentInd=@value=false}/quantity", M),
     ROWB(SUBSTITUTION, CD, 0, 1,
          SUBJ "/observation[code=SUBST]{classCode=OBS}{moodCode=EVN}"
          "{>code=SUBST|2.16.840.1.113883.5.6|Substitution}/value{xsi:type=CE}", VS(7)),

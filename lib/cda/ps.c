@@ -112,7 +112,7 @@ static const epsos__row_src pregnancy_section_rows[] = {
          ENTRY "observation[tid=" EH "3.46]{classCode=OBS}{moodCode=EVN}{>statusCode=completed}"),
     ITEM(PREGNANCY_COUNT, PREGNANCY_COUNT, 0, N,
          ENTRY "observation[tid=" EH "3.47]{classCode=OBS}{moodCode=EVN}"
-         "{>code=93857-1|" LOINC "|Number of previous pregnancies}{>statusCode=completed}"),
+         "{>code=93857-1|" LOINC "|Date and outcome of pregnancy}{>statusCode=completed}"),
 };
 
 static const epsos__row_src vital_signs_section_rows[] = {

@@ -31,9 +31,10 @@
  *                  accepts a relative URI)
  *   lang.format    languageCode not ll-CC (error)
  *   ad.empty       non-null address without child element (error)
- *   ad.country     (PS) the address of a represented (custodian) organization
- *                  without country, reported at the organization (the eHDSI
- *                  templates select addr[country] there; error)
+ *   ad.country     (PS, eP, eD) the address of a represented (custodian)
+ *                  organization without country or null-flavoured, reported at
+ *                  the organization (the eHDSI templates select addr[country]
+ *                  there; error)
  *   cda.schema-location  @xsi:schemaLocation on the ClinicalDocument, prohibited
  *                  by ITS 1.4 (error, eHDSI PS, eP, eD)
  *   section.required a required section (one carrying every templateId the
@@ -42,21 +43,43 @@
  *                  active problems, surgeries, medical devices)
  *   section.max    a section kind appears more than once (error, eHDSI PS)
  *   section.body   no component/structuredBody (error, eHDSI PS level 3)
+ *   card.min       (PS, eP, eD) also: the legal authenticator's name without
+ *                  a family or a given that is not null-flavoured, at the name
+ *   card.min/max   (eHDSI PS) also: a header contact participant (templateId
+ *                  CONTACT_TID) whose associatedEntity has classCode PRS
+ *                  without exactly one addr or without telecom, at the
+ *                  associatedEntity (eHDSIContactPreferredHPLegalOrganization)
  *   entry.product  an eHDSI medication item (both templateIds of the
  *                  table's row) without the templated consumable /
  *                  manufacturedProduct (error at the substanceAdministration)
  *   ivl.order      IVL_TS low/@value after high/@value (same precision)
  *   ivl.equal      IVL_TS low/@value equal to high/@value
+ *                  (also on the PS service event and its performer's time,
+ *                  which the table has no row for)
+ *   eivl.event     the event of an EIVL_TS frequency (@xsi:type="EIVL_TS")
+ *                  with another code system, a codeSystemVersion, a
+ *                  displayName, originalText, qualifier or translation
+ *                  (dtr1-4..10-EIVL_TS, at the effectiveTime)
+ *   cd.codesystem  that event, or a code of the header or an author, with
+ *                  @code but no @codeSystem (dtr1-2-CD)
+ *   sc.display     the author device's softwareName with @displayName but no
+ *                  @code (dtr1-5-SC)
+ *   pivl.period    a PIVL_TS period/@value with more than 4 decimals
+ *                  (dtr1-5-PIVL_TS, at the effectiveTime of an eHDSI
+ *                  substanceAdministration)
  *   cd.translation a translation with @displayName but no @code (reported at
  *                  the code element)
- *   (ivl.*: errors in the header and in the sections and entries carrying
- *   the table's templateIds, else warnings; cd.translation: errors on the
+ *   (ivl.*, eivl.*, pivl.*, cd.codesystem: errors in the header and in the
+ *   sections and entries carrying the table's templateIds, else warnings;
+ *   cd.translation: errors on the
  *   codes of the header, patient, author and official sections)
  *   null.other     an effectiveTime with nullFlavor beside a non-null one in
  *                  an eHDSI medication item (RIM-001, error)
- *   card.min       (eP, eD) also: an ITEM row whose occurrences lack the
- *                  templateIds its last step writes (consumable without
- *                  manufacturedProduct[templateId 3.29]), at the entry
+ *   card.min       (eP, eD, official PS entries) also: an ITEM row whose
+ *                  occurrences lack the templateIds its last step writes
+ *                  (consumable without manufacturedProduct[templateId 3.29],
+ *                  an allergy concern without observation[templateId 3.17]),
+ *                  at the entry
  *   fixed.attr     (eP, eD) an attribute the row's path fixes on the element
  *                  of each occurrence ({typeCode=COMP} on the entry) missing
  *                  or with another value (error)
@@ -66,9 +89,15 @@
  *   null.any       (PS, eP, eD) a null-flavoured datatype element with
  *                  other attributes, elements or text (dtr1-1-ANY: but the
  *                  structural ones; OTH/NA/UNC may carry a code system,
- *                  extension, originalText or translation)
- *   null.other     (PS, eP, eD) also: a null-flavoured TS or PQ element
- *                  beside a same-named sibling that is not null (dtr1-3-QTY)
+ *                  extension, originalText or translation; also the
+ *                  null-flavoured effectiveTime with children of an official
+ *                  substanceAdministration or supply)
+ *   null.other     (PS, eP, eD) also: a null-flavoured TS, PQ or TEL element
+ *                  beside a same-named sibling that is not null (dtr1-3-QTY,
+ *                  dtr1-4-URL), and an eP/eD frequency (a null-flavoured
+ *                  effectiveTime of a substanceAdministration)
+ *   ed.empty       (PS, eP, eD) the text of an official substanceAdministration
+ *                  without nullFlavor, element or text (dtr1-1-BIN)
  *   null.mandatory a mandatory row (EPSOS__ROW_MANDATORY, "M" in the
  *                  templates) whose occurrences all have a nullFlavor: the
  *                  template's conforming element is missing (error at the
@@ -678,6 +707,68 @@ static void check_ts(vstate *v, xmlNode *el, bool tz_rules)
     check_ivl_order(v, el);
 }
 
+static xmlNode *child_el(const xmlNode *n, const char *local);
+
+/* The local name of @xsi:type when it is exactly LOCAL (unprefixed, as the
+ * official contexts select it: effectiveTime[@xsi:type='EIVL_TS']). */
+static bool xsi_type_is(const xmlNode *el, const char *local)
+{
+    xmlChar *t = xmlGetNsProp(el, (const xmlChar *)"type", (const xmlChar *)XSI_NS);
+    bool r = t && !strcmp((const char *)t, local);
+    xmlFree(t);
+    return r;
+}
+
+/* The event of an EIVL_TS frequency (EIVL.event extends CD; dtr1-3..10-EIVL_TS,
+ * reported at the effectiveTime; dtr1-2-CD at the event). */
+static void check_eivl_event(vstate *v, xmlNode *ev)
+{
+    xmlNode *et = ev->parent;
+    if (!et || et->type != XML_ELEMENT_NODE || !epsos__is_el(et, EPSOS_NS_HL7, "effectiveTime") ||
+        !xsi_type_is(et, "EIVL_TS"))
+        return;
+    char msg[600];
+    const char *cs = attr(ev, "codeSystem"), *csn = attr(ev, "codeSystemName");
+    const char *why = NULL;
+    if (attr(ev, "code") && !cs)
+        add(v, sev_dt(v), "cd.codesystem", ev, "CD: @code requires @codeSystem");
+    if (cs && strcmp(cs, "2.16.840.1.113883.5.139") != 0)
+        why = "its @codeSystem must be 2.16.840.1.113883.5.139 (TimingEvent)";
+    else if (csn && strcmp(csn, "TimingEvent") != 0)
+        why = "its @codeSystemName must be TimingEvent";
+    else if (attr(ev, "codeSystemVersion"))
+        why = "it cannot have @codeSystemVersion";
+    else if (attr(ev, "displayName"))
+        why = "it cannot have @displayName";
+    else if (child_el(ev, "originalText") || child_el(ev, "qualifier") ||
+             child_el(ev, "translation"))
+        why = "it cannot have originalText, qualifier or translation";
+    if (why) {
+        snprintf(msg, sizeof msg, "EIVL_TS: the event %.60s: %s",
+                 attr(ev, "code") ? attr(ev, "code") : "", why);
+        add(v, sev_dt(v), "eivl.event", et, msg);
+    }
+}
+
+/* The period of a PIVL_TS frequency: @value rounded to 4 decimals at most
+ * (dtr1-5-PIVL_TS, reported at the effectiveTime). */
+static void check_pivl_period(vstate *v, xmlNode *et)
+{
+    if (!xsi_type_is(et, "PIVL_TS"))
+        return;
+    for (xmlNode *c = et->children; c; c = c->next) {
+        if (!epsos__is_el(c, EPSOS_NS_HL7, "period"))
+            continue;
+        const char *val = attr(c, "value"), *dot = val ? strchr(val, '.') : NULL;
+        if (dot && strlen(dot + 1) > 4) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "PIVL_TS: period/@value \"%.60s\" must be rounded to "
+                     "4 decimals or less", val);
+            add(v, sev_dt(v), "pivl.period", et, msg);
+        }
+    }
+}
+
 static void check_ii(vstate *v, xmlNode *el)
 {
     const char *root = attr(el, "root"), *nf = attr(el, "nullFlavor"),
@@ -777,11 +868,12 @@ static void check_lang(vstate *v, xmlNode *el, bool selected)
 static void check_ad(vstate *v, xmlNode *el)
 {
     const xmlNode *up = el->parent;
-    if (v->ps && up && (epsos__is_el(up, EPSOS_NS_HL7, "representedOrganization") ||
+    if (v->ehdsi && up && (epsos__is_el(up, EPSOS_NS_HL7, "representedOrganization") ||
                         epsos__is_el(up, EPSOS_NS_HL7, "representedCustodianOrganization"))) {
-        /* the eHDSI organization templates select addr[country] only: an
-         * address without country is a missing conforming address, reported
-         * at the organization */
+        /* the eHDSI organization templates (PS, eP, eD) select
+         * addr[country] only: an address without country (or a
+         * null-flavoured one) is a missing conforming address, reported at
+         * the organization */
         if (!child_el(el, "country"))
             add(v, sev(v), "ad.country", (xmlNode *)up,
                 "the address of an organization needs a country");
@@ -1135,6 +1227,29 @@ static bool any_attr_ok(const xmlAttr *a, bool other)
            (!strcmp(n, "inverted") && !strcmp(val, "false"));
 }
 
+static bool has_child_el(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return true;
+    return false;
+}
+
+/* ED/BIN (dtr1-1-BIN): a nullFlavor, or an element or some text (the
+ * narrative reference of an entry: <text/> is empty). */
+static void check_ed_empty(vstate *v, xmlNode *el)
+{
+    if (attr(el, "nullFlavor") || has_child_el(el))
+        return;
+    for (const xmlNode *c = el->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            for (const xmlChar *t = c->content; *t; t++)
+                if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
+                    return;
+    add(v, sev_dt(v), "ed.empty", el, "ED: an element without nullFlavor needs content "
+        "(dtr1-1-BIN)");
+}
+
 static void check_null_any(vstate *v, xmlNode *el, const char *nf)
 {
     bool plain = true, other_ok = !strcmp(nf, "OTH") || !strcmp(nf, "NA") || !strcmp(nf, "UNC");
@@ -1225,6 +1340,34 @@ static void check_xsi_type(vstate *v, const epsos__row *row, xmlNode *el)
 
 /* ---- the walk ------------------------------------------------------------------ */
 
+static size_t count_children(const xmlNode *n, const char *local)
+{
+    size_t c = 0;
+    for (const xmlNode *k = n->children; k; k = k->next)
+        c += epsos__is_el(k, EPSOS_NS_HL7, local);
+    return c;
+}
+
+/* eHDSILegalAuthenticator: the name wants family 1..* and given 1..*
+ * without nullFlavor (the table's name kind serves every person and keeps
+ * them optional), also on a null-flavoured name. */
+static void check_legal_name(vstate *v, xmlNode *name)
+{
+    size_t nfam = 0, ngiv = 0;
+    for (const xmlNode *k = name->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || attr(k, "nullFlavor"))
+            continue;
+        nfam += epsos__is_el(k, EPSOS_NS_HL7, "family");
+        ngiv += epsos__is_el(k, EPSOS_NS_HL7, "given");
+    }
+    if (nfam && ngiv)
+        return;
+    char msg[300];
+    snprintf(msg, sizeof msg, "the legal authenticator's name has %zu family and %zu given "
+             "without nullFlavor, at least 1 of each required", nfam, ngiv);
+    add(v, EPSOS_SEV_ERROR, "card.min", name, msg);
+}
+
 static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool official)
 {
     if (depth > 64 || v->rc)
@@ -1239,6 +1382,30 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
     }
     if (kind == EPSOS_KIND_MEDICATION && official && v->ps)
         check_medication(v, node);
+    if (v->ehdsi && official && epsos__is_el(node, EPSOS_NS_HL7, "substanceAdministration")) {
+        for (xmlNode *c = node->children; c; c = c->next) {
+            if (epsos__is_el(c, EPSOS_NS_HL7, "text")) {
+                check_ed_empty(v, c);
+            } else if (epsos__is_el(c, EPSOS_NS_HL7, "effectiveTime")) {
+                check_pivl_period(v, c);
+                /* dtr1-3-QTY on the eP frequency (<effectiveTime
+                 * xsi:type="PIVL_TS" nullFlavor="UNK"/> beside the period;
+                 * the PS medication item: check_medication) */
+                if (!v->ps && attr(c, "nullFlavor"))
+                    check_null_other(v, c);
+            }
+        }
+    }
+    /* dtr1-1-ANY on the effectiveTime of an official entry, which the rows
+     * reach only through its low/high (<effectiveTime nullFlavor="NA"
+     * xsi:type="IVL_TS"><low .../></effectiveTime>): those with children */
+    if (v->ehdsi && official && v->body &&
+        (epsos__is_el(node, EPSOS_NS_HL7, "substanceAdministration") ||
+         epsos__is_el(node, EPSOS_NS_HL7, "supply")))
+        for (xmlNode *c = node->children; c; c = c->next)
+            if (epsos__is_el(c, EPSOS_NS_HL7, "effectiveTime") && attr(c, "nullFlavor") &&
+                has_child_el(c))
+                check_null_any(v, c, attr(c, "nullFlavor"));
     occs *o = epsos__malloc(sizeof *o);
     if (!o) {
         v->rc = epsos__err(v->ctx, EPSOS_ENOMEM, "out of memory");
@@ -1277,8 +1444,10 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 add(v, EPSOS_SEV_ERROR, "null.mandatory", node, msg);
             }
         }
-        if (med_official(v) && src->type == EPSOS_T_ITEM && o->count >= src->min &&
-            src->min > 0) {
+        /* (also in an official PS entry: the allergy concern's allergy
+         * observation[templateId 3.17], 1..*) */
+        if ((med_official(v) || (v->ps && v->ehdsi && v->official)) &&
+            src->type == EPSOS_T_ITEM && o->count >= src->min && src->min > 0) {
             size_t t = templated_count(v, row, o);
             if (t != SIZE_MAX && t < src->min) {
                 snprintf(msg, sizeof msg, "%s has %zu occurrence%s with the templateIds, at "
@@ -1323,7 +1492,9 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 if (!(src->type == EPSOS_T_II && attr(el, "root")))
                     check_null_any(v, el, nf);
                 /* (the PS medication item's effectiveTime: check_medication) */
-                if ((src->type == EPSOS_T_TS || src->type == EPSOS_T_PQ) &&
+                /* (TEL: dtr1-4-URL, the same RIM-001 rule) */
+                if ((src->type == EPSOS_T_TS || src->type == EPSOS_T_PQ ||
+                     src->type == EPSOS_T_TEL) &&
                     !(kind == EPSOS_KIND_MEDICATION && v->ps && v->official))
                     check_null_other(v, el);
             }
@@ -1337,6 +1508,13 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                  * <supply nullFlavor="NA"> still needs its effectiveTime) */
                 const epsos__path *p0 = &row->p[0];
                 const epsos__step *lst = p0->nsteps ? &p0->steps[p0->nsteps - 1] : NULL;
+                /* a null-flavoured address is not walked: the organization
+                 * templates want addr[country] all the same (check_ad) */
+                if (nf && src->child_kind == EPSOS_KIND_ADDRESS)
+                    check_ad(v, el);
+                if (kind == EPSOS_KIND_LEGAL_AUTHENTICATOR && src->child_kind == EPSOS_KIND_NAME &&
+                    v->ehdsi)
+                    check_legal_name(v, el);
                 if (!nf || (v->ehdsi && v->official && lst && step_has_tid(lst) &&
                             carries_tids(el, lst))) {
                     bool was = v->body;
@@ -1373,10 +1551,23 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                          kind == EPSOS_KIND_HEADER || kind == EPSOS_KIND_PATIENT ||
                          kind == EPSOS_KIND_AUTHOR ||
                          (kt->base == EPSOS_KIND_SECTION && v->official));
+                /* dtr1-2-CD where the template selects the code whatever
+                 * its value (the EIVL event: check_eivl_event) */
+                if (v->ehdsi && (kind == EPSOS_KIND_HEADER || kind == EPSOS_KIND_AUTHOR) &&
+                    attr(el, "code") && !attr(el, "codeSystem") && !last_step_is(row, "event"))
+                    add(v, sev_dt(v), "cd.codesystem", el, "CD: @code requires @codeSystem");
                 check_vs(v, el, row, member);
+                if (v->ehdsi && last_step_is(row, "event"))
+                    check_eivl_event(v, el);
                 break;
             }
             case EPSOS_T_TEL: check_tel(v, el); break;
+            case EPSOS_T_TEXT:
+                /* SC (the author device's softwareName): dtr1-5-SC */
+                if (v->ehdsi && last_step_is(row, "softwareName") &&
+                    attr(el, "displayName") && !attr(el, "code"))
+                    add(v, sev_dt(v), "sc.display", el, "SC: @displayName only with @code");
+                break;
             case EPSOS_T_PQ:
                 /* the eP/eD templates want @value and @unit on every quantity
                  * they declare that is not null-flavoured -- the terms of a
@@ -1448,8 +1639,62 @@ static const int32_t ps_required_sections[] = {
     EPSOS_KIND_PS_DEVICES_SECTION,
 };
 
+/* The service event of a PS header (eHDSIPatientSummary declares its
+ * effectiveTime and the performer's time IVL_TS; the table has no row):
+ * dtr1-6-IVL_TS, dtr1-7-IVL_TS. */
+static void check_service_event(vstate *v, xmlNode *root)
+{
+    for (xmlNode *d = root->children; d; d = d->next) {
+        /* the official context: documentationOf[@typeCode='DOC']/
+         * serviceEvent[@classCode='PCPR'][@moodCode='EVN'] (attributes as
+         * written: no schema defaults) */
+        xmlNode *se = epsos__is_el(d, EPSOS_NS_HL7, "documentationOf") ?
+                      child_el(d, "serviceEvent") : NULL;
+        const char *tc = se ? attr(d, "typeCode") : NULL, *cc = se ? attr(se, "classCode") : NULL,
+                   *mc = se ? attr(se, "moodCode") : NULL;
+        if (!tc || !cc || !mc || strcmp(tc, "DOC") || strcmp(cc, "PCPR") || strcmp(mc, "EVN"))
+            continue;
+        for (xmlNode *c = se->children; c; c = c->next) {
+            xmlNode *t = epsos__is_el(c, EPSOS_NS_HL7, "effectiveTime") ? c :
+                         epsos__is_el(c, EPSOS_NS_HL7, "performer") ? child_el(c, "time") : NULL;
+            if (t)
+                check_ivl_order(v, t);
+        }
+    }
+}
+
+/* eHDSIContactPreferredHPLegalOrganization: the PS header template selects
+ * participant[templateId CONTACT_TID]/associatedEntity[@classCode='PRS'] and
+ * wants addr 1..1 and telecom 1..* there (the table's contact kind serves
+ * every contact and keeps them optional). */
+static void check_contact_prs(vstate *v, xmlNode *root)
+{
+    char msg[300];
+    for (xmlNode *p = root->children; p; p = p->next) {
+        if (!epsos__is_el(p, EPSOS_NS_HL7, "participant") || !has_tid(p, CONTACT_TID))
+            continue;
+        for (xmlNode *ae = p->children; ae; ae = ae->next) {
+            const char *cc = epsos__is_el(ae, EPSOS_NS_HL7, "associatedEntity") ?
+                             attr(ae, "classCode") : NULL;
+            if (!cc || strcmp(cc, "PRS") != 0)
+                continue;
+            size_t na = count_children(ae, "addr"), nt = count_children(ae, "telecom");
+            v->lab1 = "contact";
+            v->lab2 = "associatedEntity";
+            if (na != 1 || nt < 1) {
+                snprintf(msg, sizeof msg, "a contact (healthcare professional or legal "
+                         "organization, classCode PRS) has %zu addr (1..1 required) and %zu "
+                         "telecom (at least 1 required)", na, nt);
+                add(v, EPSOS_SEV_ERROR, na > 1 ? "card.max" : "card.min", ae, msg);
+            }
+        }
+    }
+}
+
 static void check_ps_document(vstate *v, xmlNode *root)
 {
+    check_contact_prs(v, root);
+    check_service_event(v, root);
     char msg[700];
     v->lab1 = "document";
     v->lab2 = NULL;

@@ -568,6 +568,134 @@ START_TEST(test_ed_needs_prescribed_product)
 }
 END_TEST
 
+/* epsos_doc_complete on eP / eD kinds: R fields get their nullFlavor
+ * (treatment period UNK, product name and dose form NI, package form UNK),
+ * M fields missing are errors (number of packages, package quantity), the
+ * header id (from the id source) and title and the eD section title are
+ * generated, a dose range is one narrative cell; the result is XSD-valid and
+ * Schematron-clean. */
+static epsos_doc *bare_ep(unsigned *counter, bool packages, bool package_quantity)
+{
+    epsos_doc *doc = open_header("ep-header.xml", counter);
+    epsos_item *h, *s, *e, *p, *ing;
+    OK(epsos_doc_header(&h, doc));
+    OK(epsos_item_remove(h, EPSOS_F_ID, 0));
+    OK(epsos_item_remove(h, EPSOS_F_TITLE, 0));
+    OK(epsos_doc_add_section(&s, doc, EPSOS_KIND_EP_SECTION));
+    OK(epsos_item_add_child(&e, s, EPSOS_F_PRESCRIPTION));
+    OK(epsos_item_set_id(e, EPSOS_F_ID, 0, "2.999.78.500", "RX-9.1"));
+    OK(epsos_item_set_text(e, EPSOS_F_STATUS, 0, "active"));
+    OK(epsos_item_set_quantity(e, EPSOS_F_DOSE_LOW, 0, "1", "1"));
+    OK(epsos_item_set_quantity(e, EPSOS_F_DOSE_HIGH, 0, "2", "1"));
+    OK(epsos_item_add_child(&p, e, EPSOS_F_PRODUCT));
+    if (package_quantity)
+        OK(epsos_item_set_quantity(p, EPSOS_F_PACKAGE_QUANTITY, 0, "30", "1"));
+    OK(epsos_item_add_child(&ing, p, EPSOS_F_INGREDIENT));
+    OK(epsos_item_set_quantity(ing, EPSOS_F_STRENGTH_NUMERATOR, 0, "20", "mg"));
+    OK(epsos_item_set_quantity(ing, EPSOS_F_STRENGTH_DENOMINATOR, 0, "1", "1"));
+    OK(epsos_item_set_code(ing, EPSOS_F_SUBSTANCE, 0, "C10AA05", ATC, "atorvastatin"));
+    if (packages)
+        OK(epsos_item_set_quantity(e, EPSOS_F_PACKAGES, 0, "1", "1"));
+    return doc;
+}
+
+static void expect_nf(epsos_item *it, int32_t f, const char *nf)
+{
+    const char *got = NULL;
+    OK(epsos_item_get_null_flavor(it, f, 0, &got));
+    ck_assert_msg(got && !strcmp(got, nf), "%s: nullFlavor %s, expected %s",
+                  epsos_field_name(f), got ? got : "(none)", nf);
+}
+
+START_TEST(test_complete_fills_ep_ed)
+{
+    unsigned c = 0, c2 = 0;
+    /* M fields missing: an error naming the field */
+    epsos_doc *doc = bare_ep(&c, false, true);
+    ck_assert_int_eq(epsos_doc_complete(doc, 0), EPSOS_EVALUE);
+    ck_assert_msg(strstr(epsos_ctx_errmsg(ctx), "packages") &&
+                  strstr(epsos_ctx_errmsg(ctx), "mandatory"), "message: %s",
+                  epsos_ctx_errmsg(ctx));
+    epsos_doc_free(doc);
+    doc = bare_ep(&c, true, false);
+    ck_assert_int_eq(epsos_doc_complete(doc, 0), EPSOS_EVALUE);
+    ck_assert_msg(strstr(epsos_ctx_errmsg(ctx), "package_quantity"), "message: %s",
+                  epsos_ctx_errmsg(ctx));
+    epsos_doc_free(doc);
+
+    c = 0;
+    doc = bare_ep(&c, true, true);
+    OK(epsos_doc_complete(doc, 0));
+    epsos_item *h, *s, *e, *p;
+    const char *root = NULL, *ext = NULL, *t = NULL;
+    OK(epsos_doc_header(&h, doc));
+    OK(epsos_item_get_id(h, EPSOS_F_ID, 0, &root, &ext));
+    ck_assert_ptr_nonnull(root);
+    ck_assert_msg(!strncmp(root, "2.999.78.", 9), "header id %s not from the id source", root);
+    ck_assert_ptr_null(ext);
+    expect_text(h, EPSOS_F_TITLE, "ePrescription");
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_get_id(s, EPSOS_F_ID, 0, &root, NULL));
+    ck_assert_msg(root && !strncmp(root, "2.999.78.", 9), "section id %s", root ? root : "-");
+    OK(epsos_item_child(&e, s, EPSOS_F_PRESCRIPTION, 0));
+    expect_nf(e, EPSOS_F_PERIOD, "UNK");
+    OK(epsos_item_child(&p, e, EPSOS_F_PRODUCT, 0));
+    expect_nf(p, EPSOS_F_PRODUCT_NAME, "NI");
+    expect_nf(p, EPSOS_F_DOSE_FORM, "NI");
+    expect_nf(p, EPSOS_F_PACKAGE_FORM, "UNK");
+    /* the dose range in one cell */
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    OK(epsos_doc_serialize(&buf, &len, doc, 0));
+    char *xml = malloc(len + 1);
+    ck_assert_ptr_nonnull(xml);
+    memcpy(xml, buf, len);
+    xml[len] = '\0';
+    ck_assert_msg(strstr(xml, "<td>1-2</td><td/>") || strstr(xml, "<td>1-2</td><td></td>"),
+                  "no dose range cell in the narrative");
+    free(xml);
+    epsos_free(buf);
+
+    /* eD: header id and title, the section title (1..1 R in eH.2.2) */
+    epsos_doc *ed = build_ed_items(&c2, false, true);
+    OK(epsos_doc_header(&h, ed));
+    OK(epsos_item_remove(h, EPSOS_F_ID, 0));
+    OK(epsos_item_remove(h, EPSOS_F_TITLE, 0));
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_remove(s, EPSOS_F_TITLE, 0));
+    size_t n = 1;
+    OK(epsos_item_count(s, EPSOS_F_TITLE, &n));
+    ck_assert_uint_eq(n, 0);
+    OK(epsos_doc_complete(ed, 0));
+    OK(epsos_doc_header(&h, ed));
+    OK(epsos_item_get_id(h, EPSOS_F_ID, 0, &root, NULL));
+    ck_assert_msg(root && !strncmp(root, "2.999.78.", 9), "eD header id %s", root ? root : "-");
+    expect_text(h, EPSOS_F_TITLE, "eDispensation");
+    OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_get_text(s, EPSOS_F_TITLE, 0, &t));
+    ck_assert_msg(t && *t, "no eD section title");
+
+    char dir[] = "/tmp/check_ep_fill.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char fep[64], fed[64], list[200];
+    snprintf(fep, sizeof fep, "%s/ep.xml", dir);
+    snprintf(fed, sizeof fed, "%s/ed.xml", dir);
+    OK(epsos_doc_save(doc, fep, 0));
+    OK(epsos_doc_save(ed, fed, 0));
+    xsd_valid(fep);
+    xsd_valid(fed);
+    snprintf(list, sizeof list, "'%s'", fep);
+    schematron_clean("ep", dir, list);
+    snprintf(list, sizeof list, "'%s'", fed);
+    schematron_clean("ed", dir, list);
+    unlink(fep);
+    unlink(fed);
+    rmdir(dir);
+    epsos_doc_free(ed);
+    epsos_doc_free(doc);
+}
+END_TEST
+
 START_TEST(test_build_ep_more)
 {
     unsigned c[4] = { 0 };
@@ -1397,6 +1525,7 @@ int main(void)
     tcase_add_test(tc, test_build_ep_ed);
     tcase_add_test(tc, test_ed_needs_prescribed_product);
     tcase_add_test(tc, test_build_ep_more);
+    tcase_add_test(tc, test_complete_fills_ep_ed);
     tcase_add_test(tc, test_ep_l1);
     tcase_add_test(tc, test_legacy_ep);
     tcase_add_test(tc, test_ed_from_ep);

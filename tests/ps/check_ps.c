@@ -1131,7 +1131,51 @@ START_TEST(test_mandatory_and_required)
     OK(epsos_item_child(&s, h, EPSOS_F_SECTION, 4));
     OK(epsos_item_add_child(&o, s, EPSOS_F_DEVICE));
     OK(epsos_item_set_code(o, EPSOS_F_DEVICE_CODE, 0, "14106009", SNOMED, "Cardiac pacemaker"));
+    /* eH.3.46 / eH.3.47 without statusCode (as a JSON build leaves them):
+     * completed, the template's only value; 93857-1 with its LOINC display */
+    epsos_item *ps, *po, *pc, *dosing, *ms, *med;
+    OK(epsos_doc_add_section(&ps, doc, EPSOS_KIND_PS_PREGNANCY_SECTION));
+    OK(epsos_item_add_child(&po, ps, EPSOS_F_PREGNANCY_OUTCOME));
+    OK(epsos_item_set_code(po, EPSOS_F_CODE, 0, "281050002", SNOMED, "Livebirth"));
+    OK(epsos_item_set_text(po, EPSOS_F_COUNT, 0, "1"));
+    OK(epsos_item_remove(po, EPSOS_F_STATUS, 0));
+    OK(epsos_item_add_child(&pc, ps, EPSOS_F_PREGNANCY_COUNT));
+    OK(epsos_item_set_time(pc, EPSOS_F_EFFECTIVE_TIME, 0, "20261101"));
+    OK(epsos_item_set_time(pc, EPSOS_F_VALUE, 0, "20200205"));
+    OK(epsos_item_remove(pc, EPSOS_F_STATUS, 0));
+    size_t nst = 1;
+    OK(epsos_item_count(po, EPSOS_F_STATUS, &nst));
+    ck_assert_uint_eq(nst, 0);
+    /* a dose range: one narrative cell "1-2 {tablet}" */
+    OK(epsos_item_child(&ms, h, EPSOS_F_SECTION, 0));
+    OK(epsos_item_child(&med, ms, EPSOS_F_MEDICATION, 1));
+    OK(epsos_item_add_child(&dosing, med, EPSOS_F_DOSING));
+    OK(epsos_item_set_text(dosing, EPSOS_F_SEQUENCE, 0, "1"));
+    OK(epsos_item_set_quantity(dosing, EPSOS_F_DOSE_LOW, 0, "1", "{tablet}"));
+    OK(epsos_item_set_quantity(dosing, EPSOS_F_DOSE_HIGH, 0, "2", "{tablet}"));
+    OK(epsos_item_set_code(dosing, EPSOS_F_EVENT, 0, "ACM", "2.16.840.1.113883.5.139", NULL));
     OK(epsos_doc_complete(doc, 0));
+    const char *pv = NULL, *pd = NULL;
+    OK(epsos_item_get_text(po, EPSOS_F_STATUS, 0, &pv));
+    ck_assert_str_eq(pv, "completed");
+    OK(epsos_item_get_text(pc, EPSOS_F_STATUS, 0, &pv));
+    ck_assert_str_eq(pv, "completed");
+    OK(epsos_item_get_code(pc, EPSOS_F_CODE, 0, &pv, NULL, &pd));
+    ck_assert_str_eq(pv, "93857-1");
+    ck_assert_str_eq(pd, "Date and outcome of pregnancy");
+    {
+        uint8_t *xb = NULL;
+        size_t xl = 0;
+        OK(epsos_doc_serialize(&xb, &xl, doc, 0));
+        char *x = malloc(xl + 1);
+        ck_assert_ptr_nonnull(x);
+        memcpy(x, xb, xl);
+        x[xl] = '\0';
+        epsos_free(xb);
+        ck_assert_msg(strstr(x, "1-2 {tablet}") && !strstr(x, "1 {tablet} 2"),
+                      "the dose range is not one cell \"1-2 {tablet}\"");
+        free(x);
+    }
     OK(epsos_item_get_null_flavor(e, EPSOS_F_CODE, 0, &nf));
     ck_assert_str_eq(nf, "NI");
     OK(epsos_item_get_null_flavor(e, EPSOS_F_EFFECTIVE_TIME, 0, &nf));

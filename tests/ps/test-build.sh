@@ -116,13 +116,41 @@ else
     echo "FAIL: build of a JSON with its own narrative"; fail=$((fail + 1))
 fi
 
+# a JSON whose pregnancy outcome / previous pregnancy observations (eH.3.46,
+# eH.3.47) have no status: build --complete writes the statusCode the
+# templates require (completed); checked Schematron-clean below
+"$PY" - "$data/full-ps.json" "$tmp/nostatus.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = 0
+for s in d["header"]["section"]:
+    for k in ("pregnancy_outcome", "pregnancy_count"):
+        for e in s.get(k, []):
+            n += e.pop("status", None) is not None
+assert n == 2, n
+json.dump(d, open(sys.argv[2], "w"))
+PYEOF
+if "$EPSOS" build --complete -o "$tmp/nostatus.xml" "$tmp/nostatus.json"; then
+    "$EPSOS" dump --json "$tmp/nostatus.xml" > "$tmp/nostatus-back.json"
+    "$PY" - "$tmp/nostatus-back.json" <<'PYEOF' ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = [e.get("status", {}).get("code") for s in d["header"]["section"]
+      for k in ("pregnancy_outcome", "pregnancy_count") for e in s.get(k, [])]
+sys.exit(0 if st == ["completed", "completed"] else 1)
+PYEOF
+        { echo "FAIL: pregnancy observations without status: not completed"; fail=$((fail + 1)); }
+else
+    echo "FAIL: build --complete of pregnancy observations without status"; fail=$((fail + 1))
+fi
+
 if [ ! -x "$shared/tools/schematron/ehdsi-validate" ]; then
     echo "no $shared/tools/schematron/ehdsi-validate: Schematron check of built documents not run"
 elif command -v java >/dev/null 2>&1 && [ -f "${SAXON_JAR:-/usr/share/java/Saxon-HE.jar}" ]; then
     if ! "$shared/tools/schematron/ehdsi-validate" --kind ps -q --no-info \
             "$tmp/full-ps-complete.xml" "$tmp/required-ps-complete.xml" \
             "$tmp/full-ps-plain.xml" "$tmp/required-ps-plain.xml" \
-            "$tmp/own-narrative.xml" > "$tmp/sch" 2>&1; then
+            "$tmp/own-narrative.xml" "$tmp/nostatus.xml" > "$tmp/sch" 2>&1; then
         echo "FAIL: built documents are not Schematron-clean:"; cat "$tmp/sch"; fail=$((fail + 1))
     else
         echo "built from Schematron-clean JSON: 0 Schematron errors"

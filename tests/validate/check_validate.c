@@ -86,6 +86,12 @@ static int build_docs(void)
 #define MUT_BASE "konateq-openncp/psstore/2-5678-W8.xml"
 #define BASE_ERROR "/hl7:ClinicalDocument[1]/hl7:component[1]/hl7:structuredBody[1]/" \
     "hl7:component[5]/hl7:section[1]/hl7:entry[1]/hl7:supply[1]"
+/* the two effectiveTimes of the medication entry of MUT_BASE, and a start */
+#define MED_TIMES "<effectiveTime nullFlavor=\"UNK\" xsi:type=\"IVL_TS\" />\n" \
+    "                            <effectiveTime nullFlavor=\"NA\" />"
+#define MED_LOW "<effectiveTime xsi:type=\"IVL_TS\"><low value=\"20100101\" /></effectiveTime>"
+#define MED_ENTRY "/hl7:ClinicalDocument[1]/hl7:component[1]/hl7:structuredBody[1]/" \
+    "hl7:component[1]/hl7:section[1]/hl7:entry[1]/hl7:substanceAdministration[1]"
 static const struct { const char *from, *to, *rule, *xpath; } mut[] = {
     { "<effectiveTime value=\"20230714194500+0200\" />", "<effectiveTime value=\"20230714194500\" />",
       "ts.tz", "/hl7:ClinicalDocument[1]/hl7:effectiveTime[1]" },
@@ -107,6 +113,64 @@ static const struct { const char *from, *to, *rule, *xpath; } mut[] = {
       "vs.member", "/hl7:ClinicalDocument[1]" },
     { "<administrativeGenderCode code=\"M\"", "<administrativeGenderCode code=\"male\"",
       "vs.member", "/hl7:ClinicalDocument[1]/hl7:recordTarget[1]/hl7:patientRole[1]" },
+    /* datatype rules: IVL_TS low equal to high (dtr1-6-IVL_TS) on the service
+     * event (no table row), an EIVL_TS event with @displayName (dtr1-7-EIVL_TS),
+     * a PIVL_TS period of more than 4 decimals (dtr1-5-PIVL_TS) */
+    { "<high value=\"20101001\" />", "<low value=\"20101001\" /><high value=\"20101001\" />",
+      "ivl.equal", "/hl7:ClinicalDocument[1]/hl7:documentationOf[1]/hl7:serviceEvent[1]/"
+      "hl7:effectiveTime[1]" },
+    { MED_TIMES, MED_LOW "<effectiveTime xsi:type=\"EIVL_TS\" operator=\"A\"><event code=\"ACM\" "
+      "codeSystem=\"2.16.840.1.113883.5.139\" displayName=\"before lunch\" /></effectiveTime>",
+      "eivl.event", MED_ENTRY "/hl7:effectiveTime[2]" },
+    { MED_TIMES, MED_LOW "<effectiveTime xsi:type=\"PIVL_TS\" operator=\"A\" "
+      "institutionSpecified=\"false\"><period value=\"0.33333\" unit=\"d\" /></effectiveTime>",
+      "pivl.period", MED_ENTRY "/hl7:effectiveTime[2]" },
+    /* RIM-001 on a telecom (dtr1-4-URL); a header code without its code
+     * system (dtr1-2-CD) */
+    { "<telecom value=\"mailto:robert.schuman@ec.europa.eu\"/>", "<telecom nullFlavor=\"NI\"/>",
+      "null.other", "/hl7:ClinicalDocument[1]/hl7:recordTarget[1]/hl7:patientRole[1]/hl7:telecom[2]" },
+    { "<code code=\"2211\" displayName=\"Generalist medical practitioners\" "
+      "codeSystem=\"2.16.840.1.113883.2.9.6.2.7\" />",
+      "<code code=\"2211\" displayName=\"Generalist medical practitioners\" />",
+      "cd.codesystem", "/hl7:ClinicalDocument[1]/hl7:author[1]/hl7:assignedAuthor[1]/hl7:code[1]" },
+    /* a contact of classCode PRS without telecom (eHDSIContactPreferredHPLegalOrganization) */
+    { "<telecom value=\"mailto:paciente@gmail.com\" />\n"
+      "            <telecom value=\"tel:351211234570\" />", "",
+      "card.min", "/hl7:ClinicalDocument[1]/hl7:participant[1]/hl7:associatedEntity[1]" },
+    /* a null-flavoured organization address: eHDSIOrganization wants addr[country] */
+    { "<telecom value=\"mailto:hospital@gmail.com\" use=\"WP\" />\n"
+      "                <addr>\n"
+      "                    <streetAddressLine>3, Alameda Santo Ant\xc3\xb3" "nio dos Capuchos"
+      "</streetAddressLine>\n"
+      "                    <city>Lisbon</city>\n"
+      "                    <postalCode>1169-050</postalCode>\n"
+      "                    <country>PT</country>\n"
+      "                </addr>",
+      "<telecom value=\"mailto:hospital@gmail.com\" use=\"WP\" />\n"
+      "                <addr nullFlavor=\"NI\"/>",
+      "ad.country", "/hl7:ClinicalDocument[1]/hl7:author[1]/hl7:assignedAuthor[1]/"
+      "hl7:representedOrganization[1]" },
+    /* the allergy observation without its templateId: the concern's
+     * entryRelationship[observation[templateId 3.17]] 1..* is missing */
+    { "<templateId root=\"1.3.6.1.4.1.12559.11.10.1.3.1.3.17\" />", "",
+      "card.min", "/hl7:ClinicalDocument[1]/hl7:component[1]/hl7:structuredBody[1]/"
+      "hl7:component[2]/hl7:section[1]/hl7:entry[1]/hl7:act[1]" },
+    /* the legal authenticator's given name null-flavoured (eHDSILegalAuthenticator:
+     * given[not(@nullFlavor)] 1..*) */
+    { "<given>Ant\xc3\xb3" "nio</given>\n                </name>\n            </assignedPerson>\n"
+      "            <representedOrganization>",
+      "<given nullFlavor=\"UNK\"/>\n                </name>\n            </assignedPerson>\n"
+      "            <representedOrganization>",
+      "card.min", "/hl7:ClinicalDocument[1]/hl7:legalAuthenticator[1]/hl7:assignedEntity[1]/"
+      "hl7:assignedPerson[1]/hl7:name[1]" },
+    /* a null-flavoured device effectiveTime with a low (dtr1-1-ANY, dtr1-2-IVL_TS) */
+    { "<effectiveTime nullFlavor=\"NA\" xsi:type=\"IVL_TS\"/>",
+      "<effectiveTime nullFlavor=\"NA\" xsi:type=\"IVL_TS\"><low value=\"20100101\"/></effectiveTime>",
+      "null.any", BASE_ERROR "/hl7:effectiveTime[1]" },
+    /* an empty narrative text of the medication entry (dtr1-1-BIN) */
+    { "<statusCode code=\"completed\" />\n                            " MED_TIMES,
+      "<text/><statusCode code=\"completed\" />\n                            " MED_TIMES,
+      "ed.empty", MED_ENTRY "/hl7:text[1]" },
 };
 #define NMUT (sizeof mut / sizeof mut[0])
 

@@ -83,9 +83,9 @@ REASONS = [
     ('dtr1-1-CD.EPSOS', 'CD.EPSOS on an entry code: the table binds no value set to this '
      'field or the code is outside it, so libepsos only warns (cd.display)'),
     ('hl7:effectiveTime', 'not implemented: effectiveTime flavours of the entry templates'),
-    ('IVL_TS', 'IVL_TS order compared only at equal precision and offset'),
     ('EIVL_TS', 'not implemented: EIVL_TS event rules'),
     ('PIVL_TS', 'not implemented: PIVL_TS rules'),
+    ('IVL_TS', 'IVL_TS order compared only at equal precision and offset'),
     ('dtr1-', 'not implemented: this datatype rule'),
     ('DYNAMIC', 'value-set membership: the table binds another value set (or the '
      'Schematron a union), so libepsos only warns (vs.member)'),
