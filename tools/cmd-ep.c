@@ -382,24 +382,6 @@ static int dispenser_from_author(epsos_item *disp, epsos_item *author)
     return rc;
 }
 
-/* A fresh UUID (version 4) for the document id, from /dev/urandom. */
-static int new_uuid(char *buf, size_t len)
-{
-    unsigned char r[16];
-    FILE *f = fopen("/dev/urandom", "rb");
-    size_t got = f ? fread(r, 1, sizeof r, f) : 0;
-    if (f)
-        fclose(f);
-    if (got != sizeof r || len < 37)
-        return -1;
-    r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
-    r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-    snprintf(buf, len, "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
-             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-             r[13], r[14], r[15]);
-    return 0;
-}
-
 /* Sets the time field of every item of `field` of the header that has none
  * to ts (the document's effectiveTime). */
 static int default_times(epsos_item *h, int32_t field, const char *ts)
@@ -496,24 +478,14 @@ static int pharmacy(epsos_ctx *ctx, epsos_doc *ed, const char *arg)
         goto out;
     }
     /* defaults: confidentiality N, language en-GB (the language of the
-     * generated narrative), a title, a fresh document id */
+     * generated narrative); the title and a fresh document id come from
+     * epsos_doc_complete below */
     size_t n = 0;
     if (epsos_item_count(eh, EPSOS_F_CONFIDENTIALITY, &n) == EPSOS_OK && n == 0)
         rc = epsos_item_set_code(eh, EPSOS_F_CONFIDENTIALITY, 0, "N", "2.16.840.1.113883.5.25",
                                  "normal");
     if (rc == EPSOS_OK && epsos_item_count(eh, EPSOS_F_LANGUAGE, &n) == EPSOS_OK && n == 0)
         rc = epsos_item_set_text(eh, EPSOS_F_LANGUAGE, 0, "en-GB");
-    if (rc == EPSOS_OK && epsos_item_count(eh, EPSOS_F_TITLE, &n) == EPSOS_OK && n == 0)
-        rc = epsos_item_set_text(eh, EPSOS_F_TITLE, 0, "eDispensation");
-    if (rc == EPSOS_OK && epsos_item_count(eh, EPSOS_F_ID, &n) == EPSOS_OK && n == 0) {
-        char uuid[40];
-        if (new_uuid(uuid, sizeof uuid) != 0) {
-            fprintf(stderr, "epsos: ed-from-ep: no random bytes for the document id\n");
-            st = 2;
-            goto out;
-        }
-        rc = epsos_item_set_id(eh, EPSOS_F_ID, 0, uuid, NULL);
-    }
     /* the dispenser: as given, else the (first) author */
     epsos_item *author = NULL;
     bool derived = false;

@@ -685,7 +685,7 @@ static int fill_refs(epsos_doc *doc, xmlNode *n, const char *inherited)
 /* Is the kind one of the Patient Summary (lib/cda/ps.c) or eP/eD
  * (lib/cda/ep.c) tables?  Their rows say M or R; the others keep "missing
  * is an error". */
-static bool ps_kind(int32_t kind)
+static bool flagged_kind(int32_t kind)
 {
     for (size_t i = 0; i < epsos__ps_set.nkinds; i++)
         if (epsos__ps_set.kinds[i].kind == kind)
@@ -710,7 +710,7 @@ static int fill_required(epsos_doc *doc, epsos_item *it)
 {
     (void)doc;
     const epsos__kind_table *k = epsos__kind(it->kind);
-    if (!k || !ps_kind(it->kind))
+    if (!k || !flagged_kind(it->kind))
         return EPSOS_OK;
     for (size_t i = 0; i < sizeof fixed_values / sizeof fixed_values[0]; i++) {
         size_t n = 0;
