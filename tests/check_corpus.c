@@ -474,7 +474,10 @@ static const ofield o_prescription[] = {
     F(START, TS, "h:effectiveTime" XT("IVL_TS") "[1]/h:low"),
     F(END, TS, "h:effectiveTime" XT("IVL_TS") "[1]/h:high"),
     I(FURTHER_PERIOD, TREATMENT_PERIOD, "h:effectiveTime" XT("IVL_TS") "[position() > 1]"),
-    F(FREQUENCY_TIME, TS, "h:effectiveTime[not(@xsi:type)] | h:effectiveTime" XT("TS")),
+    /* (a timing without content -- only a nullFlavor --, whatever its type, too) */
+    F(FREQUENCY_TIME, TS, "h:effectiveTime[not(@xsi:type)] | h:effectiveTime" XT("TS")
+      " | h:effectiveTime[not(*)]" XT("PIVL_TS") " | h:effectiveTime[not(*)]" XT("EIVL_TS")
+      " | h:effectiveTime[not(*)]" XT("SXPR_TS")),
     F(FREQUENCY, PQ, "h:effectiveTime" XT("PIVL_TS") "/h:period"),
     F(EVENT, CD, "h:effectiveTime" XT("EIVL_TS") "/h:event"),
     F(PHASE, TS, "h:effectiveTime" XT("PIVL_TS") "/h:phase/h:low"),

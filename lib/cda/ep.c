@@ -141,13 +141,19 @@ static const epsos__row_src prescription_rows[] = {
     /* the treatment period: eHDSI allows 1..* IVL_TS; the first is read
      * and written here, the others (e.g. SK: a "duration of treatment" and
      * a "date of onset") as further_period items */
-    ROWF(PERIOD, TS, 1, 1, "effectiveTime[type=IVL_TS][first]", EPSOS__ROW_NF_UNK),
+    ROWF(PERIOD, TS, 1, 1, "effectiveTime[type=IVL_TS][first]",
+         EPSOS__ROW_NF_UNK | EPSOS__ROW_NF_ONLY),
     ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/low"),
     ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/high"),
     ITEM(FURTHER_PERIOD, TREATMENT_PERIOD, 0, N, "+effectiveTime[type=IVL_TS][!first]"),
     /* a single administration: no xsi:type (the XSD refuses TS on SXCM_TS);
-     * documents that write xsi:type="TS" are read too */
-    ROWA(FREQUENCY_TIME, TS, 0, 1, "effectiveTime[!type]", "effectiveTime[type=TS]"),
+     * documents that write xsi:type="TS" are read too, and so is a frequency
+     * that is only a nullFlavor (<effectiveTime xsi:type="PIVL_TS"
+     * nullFlavor="UNK"/>, which would otherwise be lost in a round trip):
+     * written back as <effectiveTime nullFlavor="UNK"/>, which the eH.3.2
+     * frequency choice accepts as well */
+    ROWA(FREQUENCY_TIME, TS, 0, 1, "effectiveTime[!type]",
+         "effectiveTime[type=TS|PIVL_TS|EIVL_TS|SXPR_TS][leaf]"),
     ROW(FREQUENCY, PQ, 0, 1,
         "effectiveTime[type=PIVL_TS]{operator=A}{institutionSpecified=false}/period"),
     ROW(PHASE, TS, 0, 1,

@@ -34,8 +34,10 @@
     ROW(TEMPLATE_ID, II, 0, N, "templateId"), \
     ROW(ID, II, 0, 1, "id"), \
     ROWBF(CODE, CD, 1, 1, "code", VS(26), M), \
-    ROW(TITLE, TEXT, 0, 1, "title"), \
-    ROW(NARRATIVE, TEXT, 0, 1, "text"), \
+    /* every eHDSI PS section template: title and text 1..1 M (the builder \
+     * writes the kind's title, in the document language, and the text) */ \
+    ROWF(TITLE, TEXT, 1, 1, "title", M), \
+    ROWF(NARRATIVE, TEXT, 1, 1, "text", M), \
     ITEM(AUTHOR, AUTHOR, 0, N, "+author"), \
     ITEM(SECTION, SECTION, 0, N, "+component/section")
 
@@ -154,7 +156,9 @@ static const epsos__row_src medication_rows[] = {
      * write a second, empty one) as further_period items, as in the eP */
     /* 1..1 R in eH.3.4, but a null period beside a non-null frequency
      * breaks RIM-001: not filled in, the caller writes it (UNK if unknown) */
-    ROW(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS][first]"),
+    /* eHDSIMedicationItem: nullFlavor UNK only */
+    ROWF(PERIOD, TS, 0, 1, "effectiveTime[type=IVL_TS][first]",
+         EPSOS__ROW_NF_UNK | EPSOS__ROW_NF_ONLY),
     ROW(START, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/low"),
     ROW(END, TS, 0, 1, "effectiveTime[type=IVL_TS][first]/high"),
     ITEM(FURTHER_PERIOD, TREATMENT_PERIOD, 0, N, "+effectiveTime[type=IVL_TS][!first]"),
@@ -434,7 +438,13 @@ static const epsos__row_src functional_observation_rows[] = {
 };
 
 static const epsos__row_src social_history_rows[] = {
-    OBS_COMMON(1),
+    /* OBS_COMMON(1), with the code bound: eH.3.23 selects the code by its
+     * value set (eHDSISocialHistory, 42.14) */
+    ROWF(ID, II, 1, 1, "id", M),
+    ROWBFV(CODE, CD, 1, 1, "code", VS(14), M,
+           EPSOS__VS_STRICT | EPSOS__VS_BODY | EPSOS__VS_UP(1), NULL),
+    ROWF(TEXT_REFERENCE, TEXT, 1, 1, "text/reference/@value", M),
+    ROW(STATUS, CS, 0, 1, "statusCode"),
     ROW(START, TS, 1, 1, "effectiveTime/low"),
     ROW(END, TS, 0, 1, "effectiveTime/high"),
     ROW(QUANTITY, PQ, 1, N, "value{xsi:type=PQ}"),

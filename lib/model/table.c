@@ -42,10 +42,14 @@ static const epsos__row_src header_rows[] = {
     ITEM(SECTION, SECTION, 0, N, "component/structuredBody/+component/section"),
 };
 
+/* NI: the only nullFlavor the official template accepts there (eHDSIRecordTarget,
+ * eHDSIAuthor, eHDSIOrganization, eHDSICustodian, ...: "SHALL be 'NI'") */
+#define NI_ONLY EPSOS__ROW_NF_ONLY
+
 static const epsos__row_src patient_rows[] = {
     ROW(ID, II, 0, N, "id"),
-    ITEM(ADDRESS, ADDRESS, 0, N, "addr"),
-    ROWB(TELECOM, TEL, 0, N, "telecom", VS(40)),
+    ITEMF(ADDRESS, ADDRESS, 0, N, "addr", NI_ONLY),
+    ROWBF(TELECOM, TEL, 0, N, "telecom", VS(40), NI_ONLY),
     ITEM(NAME, NAME, 1, N, "patient{classCode=PSN}/name"),
     ROWBV(GENDER, CD, 0, 1, "patient{classCode=PSN}/administrativeGenderCode", VS(34),
           EPSOS__VS_STRICT | EPSOS__VS_UP(2), NULL),
@@ -59,7 +63,8 @@ static const epsos__row_src patient_rows[] = {
 static const epsos__row_src author_rows[] = {
     ROWB(FUNCTION_CODE, CD, 0, 1, "functionCode", VS(1)),
     ROW(TIME, TS, 1, 1, "time"),
-    ROW(ID, II, 1, N, "assignedAuthor/id"),
+    /* eHDSIAuthor, eHDSIAuthorPrescriber: nullFlavor NA only */
+    ROWF(ID, II, 1, N, "assignedAuthor/id", EPSOS__ROW_NF_NA | EPSOS__ROW_NF_ONLY),
     ROW(CODE, CD, 0, 1, "assignedAuthor/code"),
     ITEM(ADDRESS, ADDRESS, 1, N, "assignedAuthor/addr"),
     ROW(TELECOM, TEL, 1, N, "assignedAuthor/telecom"),
@@ -67,13 +72,14 @@ static const epsos__row_src author_rows[] = {
     ROW(DEVICE_CODE, CD, 0, 1, "assignedAuthor/assignedAuthoringDevice/code"),
     ROW(DEVICE_MODEL, TEXT, 0, 1, "assignedAuthor/assignedAuthoringDevice/manufacturerModelName"),
     ROW(DEVICE_SOFTWARE, TEXT, 0, 1, "assignedAuthor/assignedAuthoringDevice/softwareName"),
-    ITEM(ORGANIZATION, ORGANIZATION, 0, 1, "assignedAuthor/representedOrganization"),
+    ITEMF(ORGANIZATION, ORGANIZATION, 0, 1, "assignedAuthor/representedOrganization",
+          EPSOS__ROW_NULL_CHECKED),
 };
 
 static const epsos__row_src organization_rows[] = {
     ROW(ID, II, 0, N, "id"),
     ROW(ORGANIZATION_NAME, TEXT, 0, 1, "name"),
-    ROW(TELECOM, TEL, 1, N, "telecom"),
+    ROWF(TELECOM, TEL, 1, N, "telecom", NI_ONLY),
     ITEM(ADDRESS, ADDRESS, 1, N, "addr"),
 };
 
@@ -83,7 +89,7 @@ static const epsos__row_src legal_rows[] = {
     ROW(ID, II, 1, N, "assignedEntity/id"),
     ROW(CODE, CD, 0, 1, "assignedEntity/code"),
     ITEM(ADDRESS, ADDRESS, 1, N, "assignedEntity/addr"),
-    ROW(TELECOM, TEL, 1, N, "assignedEntity/telecom"),
+    ROWF(TELECOM, TEL, 1, N, "assignedEntity/telecom", NI_ONLY),
     ITEM(NAME, NAME, 1, 1, "assignedEntity/assignedPerson/name"),
     ITEM(ORGANIZATION, ORGANIZATION, 0, 1, "assignedEntity/representedOrganization"),
 };
@@ -94,8 +100,8 @@ static const epsos__row_src contact_rows[] = {
     ROWB(CLASS_CODE, TEXT, 1, 1, "associatedEntity/@classCode", VS(39)),
     ROW(ID, II, 0, N, "associatedEntity/id"),
     ROWB(CODE, CD, 0, 1, "associatedEntity/code", VS(38)),
-    ITEM(ADDRESS, ADDRESS, 0, N, "associatedEntity/addr"),
-    ROW(TELECOM, TEL, 0, N, "associatedEntity/telecom"),
+    ITEMF(ADDRESS, ADDRESS, 0, N, "associatedEntity/addr", NI_ONLY),
+    ROWF(TELECOM, TEL, 0, N, "associatedEntity/telecom", NI_ONLY),
     ITEM(NAME, NAME, 0, 1, "associatedEntity/associatedPerson/name"),
     ITEM(ORGANIZATION, ORGANIZATION, 0, 1, "associatedEntity/scopingOrganization"),
 };
@@ -103,8 +109,8 @@ static const epsos__row_src contact_rows[] = {
 static const epsos__row_src guardian_rows[] = {
     ROW(ID, II, 0, N, "id"),
     ROWB(CODE, CD, 0, 1, "code", VS(38)),
-    ITEM(ADDRESS, ADDRESS, 0, N, "addr"),
-    ROW(TELECOM, TEL, 0, N, "telecom"),
+    ITEMF(ADDRESS, ADDRESS, 0, N, "addr", NI_ONLY),
+    ROWF(TELECOM, TEL, 0, N, "telecom", NI_ONLY),
     ITEM(NAME, NAME, 0, 1, "guardianPerson/name"),
     ITEM(ORGANIZATION, ORGANIZATION, 0, 1, "guardianOrganization"),
 };
@@ -219,6 +225,8 @@ static int parse_decor(const char **pp, epsos__step *st)
                 return -1;
             if (!strcmp(name, "!type") && !eq) {
                 pr->what = EPSOS__P_NOTYPE;
+            } else if (!strcmp(name, "leaf") && !eq) {
+                pr->what = EPSOS__P_LEAF;
             } else if ((!strcmp(name, "first") || !strcmp(name, "!first")) && !eq) {
                 pr->what = name[0] == '!' ? EPSOS__P_NOTFIRST : EPSOS__P_FIRST;
             } else {
@@ -473,6 +481,11 @@ static bool pred_ok(const epsos__pred *pr, const xmlNode *n)
         return !xmlHasNsProp((xmlNode *)n, (const xmlChar *)"type", (const xmlChar *)EPSOS_NS_XSI);
     case EPSOS__P_ATTR:
         return in_set(attr_text(n, pr->name), pr->values);
+    case EPSOS__P_LEAF:
+        for (const xmlNode *c = n->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                return false;
+        return true;
     case EPSOS__P_FIRST: case EPSOS__P_NOTFIRST:   /* positional: epsos__step_preds_ok */
         return true;
     default:

@@ -17,6 +17,9 @@
  *                               resolved: only the HL7 v3 namespace matches)
  *                 [@a=v|w]      attribute a is v or w
  *                 [!type]       no @xsi:type
+ *                 [leaf]        no child element (attributes only, e.g. a
+ *                               null-flavoured <effectiveTime
+ *                               xsi:type="PIVL_TS" nullFlavor="UNK"/>)
  *                 [first]       the first sibling of its name that satisfies
  *                               the step's other predicates
  *                 [!first]      any later one (e.g. the 2nd IVL_TS period)
@@ -55,7 +58,7 @@
 typedef struct { char name[32]; char value[112]; } epsos__init;
 
 enum { EPSOS__P_TID = 1, EPSOS__P_CODE, EPSOS__P_TYPE, EPSOS__P_ATTR, EPSOS__P_NOTYPE,
-       EPSOS__P_FIRST, EPSOS__P_NOTFIRST };
+       EPSOS__P_LEAF, EPSOS__P_FIRST, EPSOS__P_NOTFIRST };
 
 typedef struct {
     int  what;                 /* EPSOS__P_* */
@@ -115,6 +118,14 @@ typedef struct {
 #define EPSOS__ROW_MANDATORY 0x1u
 #define EPSOS__ROW_NF_UNK    0x2u
 #define EPSOS__ROW_NF_NA     0x4u
+/* EPSOS__ROW_NF_ONLY: the official template accepts that nullFlavor only
+ * (NI, or the one an _NF_ flag names): another one is an error of
+ * epsos_validate.  EPSOS__ROW_NULL_CHECKED (an item row): the official
+ * template checks the content of a null-flavoured element all the same
+ * (<representedOrganization nullFlavor="NI"/> still needs its telecom):
+ * the validator walks it. */
+#define EPSOS__ROW_NF_ONLY      0x8u
+#define EPSOS__ROW_NULL_CHECKED 0x10u
 
 /* Row constructors for the kind tables (designated initializers: a member
  * added to epsos__row_src later needs no change to the tables).

@@ -1351,11 +1351,15 @@ static size_t count_children(const xmlNode *n, const char *local)
 /* eHDSILegalAuthenticator: the name wants family 1..* and given 1..*
  * without nullFlavor (the table's name kind serves every person and keeps
  * them optional), also on a null-flavoured name. */
-static void check_legal_name(vstate *v, xmlNode *name)
+/* The person's name of an author (eHDSIAuthor; eHDSIAuthorPrescriber in an
+ * eP or eD) and of the legal authenticator: family and given 1..*, without
+ * nullFlavor where the template says mandatory (PS author, legal
+ * authenticator), a nullFlavor will do for the prescriber. */
+static void check_person_name(vstate *v, xmlNode *name, const char *who, bool mandatory)
 {
     size_t nfam = 0, ngiv = 0;
     for (const xmlNode *k = name->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE || attr(k, "nullFlavor"))
+        if (k->type != XML_ELEMENT_NODE || (mandatory && attr(k, "nullFlavor")))
             continue;
         nfam += epsos__is_el(k, EPSOS_NS_HL7, "family");
         ngiv += epsos__is_el(k, EPSOS_NS_HL7, "given");
@@ -1363,9 +1367,43 @@ static void check_legal_name(vstate *v, xmlNode *name)
     if (nfam && ngiv)
         return;
     char msg[300];
-    snprintf(msg, sizeof msg, "the legal authenticator's name has %zu family and %zu given "
-             "without nullFlavor, at least 1 of each required", nfam, ngiv);
+    snprintf(msg, sizeof msg, "the %s's name has %zu family and %zu given%s, at least 1 of "
+             "each required", who, nfam, ngiv, mandatory ? " without nullFlavor" : "");
     add(v, EPSOS_SEV_ERROR, "card.min", name, msg);
+}
+
+/* eH.3.2 (eHDSISubstanceAdministration): the administration timing is a
+ * choice of 1 of effectiveTime[PIVL_TS], [EIVL_TS], [SXPR_TS] or an untyped
+ * (or TS) one with @value or @nullFlavor -- the IVL_TS treatment period does
+ * not count. */
+static void check_frequency_choice(vstate *v, xmlNode *sa)
+{
+    size_t n = 0;
+    for (xmlNode *c = sa->children; c; c = c->next) {
+        if (!epsos__is_el(c, EPSOS_NS_HL7, "effectiveTime"))
+            continue;
+        if (xsi_type_is(c, "PIVL_TS") || xsi_type_is(c, "EIVL_TS") || xsi_type_is(c, "SXPR_TS"))
+            n++;
+        else if (!xsi_type_is(c, "IVL_TS") && (attr(c, "value") || attr(c, "nullFlavor")))
+            n++;
+    }
+    if (n == 0)
+        add(v, EPSOS_SEV_ERROR, "card.min", sa,
+            "the administration timing is required: an effectiveTime of xsi:type PIVL_TS, "
+            "EIVL_TS or SXPR_TS, or one without interval type with @value or @nullFlavor");
+}
+
+/* The authors the official templates check (eHDSIAuthor, eHDSIAuthorPrescriber):
+ * the document's, and in the body those of a comment (act eH.3.11 / PCC
+ * 4.2) -- the other entry templates do not include them. */
+static bool author_checked(const vstate *v, const xmlNode *author)
+{
+    if (!v->body)
+        return true;
+    const xmlNode *act = author->parent;
+    return act && epsos__is_el(act, EPSOS_NS_HL7, "act") &&
+           (has_tid(act, "1.3.6.1.4.1.19376.1.5.3.1.4.2") ||
+            has_tid(act, "1.3.6.1.4.1.12559.11.10.1.3.1.3.11"));
 }
 
 static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool official)
@@ -1395,6 +1433,8 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                     check_null_other(v, c);
             }
         }
+        if (kind == EPSOS_KIND_PRESCRIPTION && !v->ps)
+            check_frequency_choice(v, node);
     }
     /* dtr1-1-ANY on the effectiveTime of an official entry, which the rows
      * reach only through its low/high (<effectiveTime nullFlavor="NA"
@@ -1426,7 +1466,10 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                      o->count == 1 ? "" : "s", (unsigned)src->min);
             /* in an official entry, a required typed element (the device's
              * effectiveTime[IVL_TS][low]) is an error of the template */
-            add(v, (v->official && typed_path(row)) || med_official(v) ? EPSOS_SEV_ERROR : sev(v),
+            /* so is a row of an official section (the PS sections' title
+             * and text 1..1) */
+            add(v, (v->official && (typed_path(row) || kt->base == EPSOS_KIND_SECTION)) ||
+                   med_official(v) ? EPSOS_SEV_ERROR : sev(v),
                 "card.min",
                 deepest(row, node), msg);
         }
@@ -1485,6 +1528,16 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 }
                 xmlFree(t);
             }
+            if (nf && (src->flags & EPSOS__ROW_NF_ONLY) && v->ehdsi &&
+                (!v->body || v->official)) {
+                const char *want = src->flags & EPSOS__ROW_NF_NA ? "NA"
+                                 : src->flags & EPSOS__ROW_NF_UNK ? "UNK" : "NI";
+                if (strcmp(nf, want) != 0) {
+                    snprintf(msg, sizeof msg, "the nullFlavor SHALL be %s, found %.40s",
+                             want, nf);
+                    add(v, EPSOS_SEV_ERROR, "null.value", el, msg);
+                }
+            }
             if (src->type != EPSOS_T_ITEM && v->ehdsi && v->official)
                 check_xsi_type(v, row, el);
             if (nf && src->type != EPSOS_T_ITEM && v->ehdsi) {
@@ -1514,9 +1567,14 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                     check_ad(v, el);
                 if (kind == EPSOS_KIND_LEGAL_AUTHENTICATOR && src->child_kind == EPSOS_KIND_NAME &&
                     v->ehdsi)
-                    check_legal_name(v, el);
+                    check_person_name(v, el, "legal authenticator", true);
+                if (kind == EPSOS_KIND_AUTHOR && src->child_kind == EPSOS_KIND_NAME &&
+                    v->ehdsi && author_checked(v, node))
+                    check_person_name(v, el, v->ps ? "author" : "prescriber", v->ps);
                 if (!nf || (v->ehdsi && v->official && lst && step_has_tid(lst) &&
-                            carries_tids(el, lst))) {
+                            carries_tids(el, lst)) ||
+                    ((src->flags & EPSOS__ROW_NULL_CHECKED) && v->ehdsi &&
+                     (!v->body || v->official))) {
                     bool was = v->body;
                     if (src->child_kind == EPSOS_KIND_SECTION ||
                         (src->child_kind == EPSOS_KIND_CONTACT && !has_tid(el, CONTACT_TID)))
@@ -1691,6 +1749,141 @@ static void check_contact_prs(vstate *v, xmlNode *root)
     }
 }
 
+/* Header elements the official document templates require beyond the
+ * shared header kind of the table (which serves PS, eP and eD alike):
+ * element[@attr=value][child[@cattr=cvalue]], at least 1 (without
+ * nullFlavor where mandatory), at most max. */
+static const struct {
+    const char *doc_tid;                 /* PS_TID, EP_TID, ED_TID */
+    const char *el, *attr, *value, *child, *cattr, *cvalue;
+    bool mandatory;
+    unsigned max;                        /* 0: unbounded */
+} doc_rules[] = {
+    /* eHDSIPatientSummary: the service event 1..1, the national document
+     * it was transformed from 1..1 M */
+    { PS_TID, "documentationOf", "typeCode", "DOC", "serviceEvent", "classCode", "PCPR",
+      false, 1 },
+    { PS_TID, "relatedDocument", "typeCode", "XFRM", "parentDocument", NULL, NULL, true, 0 },
+    /* eHDSIeDispensation: the prescription it fulfils 1..1 M */
+    { ED_TID, "inFulfillmentOf", NULL, NULL, "order", "moodCode", "RQO", true, 0 },
+};
+
+/* Children a header template allows once, where the shared header kind of
+ * the table allows more (the organization kind serves the custodian and
+ * the authors' organizations alike; the reader keeps every one). */
+static const struct {
+    const char *path, *child;
+} header_once[] = {
+    { "recordTarget/patientRole", "addr" },                                  /* eHDSIRecordTarget */
+    { "custodian/assignedCustodian/representedCustodianOrganization", "telecom" }, /* eHDSICustodian */
+};
+
+/* The document's sections of eP and eD: the eHDSIePrescription /
+ * eHDSIeDispensation body has exactly one (by its templateIds). */
+static const struct {
+    const char *doc_tid;
+    int32_t kind;
+} doc_sections[] = {
+    { EP_TID, EPSOS_KIND_EP_SECTION },
+    { ED_TID, EPSOS_KIND_ED_SECTION },
+};
+
+static xmlNode *follow(xmlNode *n, const char *path)
+{
+    char step[80];
+    while (n && *path) {
+        size_t l = strcspn(path, "/");
+        if (l >= sizeof step)
+            return NULL;
+        memcpy(step, path, l);
+        step[l] = '\0';
+        n = child_el(n, step);
+        path += l + (path[l] == '/');
+    }
+    return n;
+}
+
+static void check_header_once(vstate *v, xmlNode *root)
+{
+    char msg[300];
+    for (size_t i = 0; i < sizeof header_once / sizeof header_once[0]; i++) {
+        xmlNode *n = follow(root, header_once[i].path);
+        size_t c = n ? count_children(n, header_once[i].child) : 0;
+        if (c > 1) {
+            v->lab1 = "document";
+            v->lab2 = header_once[i].child;
+            snprintf(msg, sizeof msg, "%s/%s has %zu occurrences, at most 1 allowed",
+                     header_once[i].path, header_once[i].child, c);
+            add(v, EPSOS_SEV_ERROR, "card.max", n, msg);
+        }
+    }
+}
+
+static void check_doc_sections(vstate *v, xmlNode *root)
+{
+    char msg[300];
+    xmlNode *body = follow(root, "component/structuredBody");
+    for (size_t i = 0; body && i < sizeof doc_sections / sizeof doc_sections[0]; i++) {
+        const epsos__kind_table *kt = epsos__kind(doc_sections[i].kind);
+        if (!has_tid(root, doc_sections[i].doc_tid) || !kt || !kt->create)
+            continue;
+        unsigned n = 0;
+        for (xmlNode *c = body->children; c; c = c->next) {
+            xmlNode *sec = epsos__is_el(c, EPSOS_NS_HL7, "component") ? child_el(c, "section")
+                                                                      : NULL;
+            n += sec && templated(v, sec, &kt->create_c, NULL);
+        }
+        if (n == 1)
+            continue;
+        v->lab1 = kt->name;
+        v->lab2 = "section";
+        snprintf(msg, sizeof msg, "the document has %u \"%s\" section%s (with the eHDSI "
+                 "templateIds), exactly 1 required", n, kt->title ? kt->title : kt->name,
+                 n == 1 ? "" : "s");
+        add(v, EPSOS_SEV_ERROR, n ? "section.max" : "section.required", body, msg);
+    }
+}
+
+static bool attr_is(const xmlNode *n, const char *name, const char *value)
+{
+    const char *a = name ? attr(n, name) : NULL;
+    return !name || (a && !strcmp(a, value));
+}
+
+static void check_doc_rules(vstate *v, xmlNode *root)
+{
+    char msg[300];
+    for (size_t i = 0; i < sizeof doc_rules / sizeof doc_rules[0]; i++) {
+        if (!has_tid(root, doc_rules[i].doc_tid))
+            continue;
+        unsigned n = 0;
+        for (xmlNode *c = root->children; c; c = c->next) {
+            xmlNode *k = epsos__is_el(c, EPSOS_NS_HL7, doc_rules[i].el) &&
+                         attr_is(c, doc_rules[i].attr, doc_rules[i].value) &&
+                         !(doc_rules[i].mandatory && attr(c, "nullFlavor"))
+                         ? child_el(c, doc_rules[i].child) : NULL;
+            n += k && attr_is(k, doc_rules[i].cattr, doc_rules[i].cvalue);
+        }
+        v->lab1 = "document";
+        v->lab2 = doc_rules[i].el;
+        const char *a = doc_rules[i].attr, *ca = doc_rules[i].cattr;
+        snprintf(msg, sizeof msg, "%s%s%s%s%s/%s%s%s%s%s has %u occurrence%s, ",
+                 doc_rules[i].el, a ? "[@" : "", a ? a : "", a ? "=" : "",
+                 a ? doc_rules[i].value : "", doc_rules[i].child, ca ? "[@" : "",
+                 ca ? ca : "", ca ? "=" : "", ca ? doc_rules[i].cvalue : "", n,
+                 n == 1 ? "" : "s");
+        size_t l = strlen(msg);
+        if (n == 0) {
+            snprintf(msg + l, sizeof msg - l, "1 required%s",
+                     doc_rules[i].mandatory ? " (without nullFlavor)" : "");
+            add(v, EPSOS_SEV_ERROR, "card.min", root, msg);
+        } else if (doc_rules[i].max && n > doc_rules[i].max) {
+            snprintf(msg + l, sizeof msg - l, "at most %u allowed", doc_rules[i].max);
+            add(v, EPSOS_SEV_ERROR, "card.max", root, msg);
+        }
+    }
+}
+
 static void check_ps_document(vstate *v, xmlNode *root)
 {
     check_contact_prs(v, root);
@@ -1764,6 +1957,11 @@ static int validate(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
                                 (const xmlChar *)XSI_NS))
         add(&v, EPSOS_SEV_ERROR, "cda.schema-location", hdr->node,
             "@xsi:schemaLocation is prohibited (ITS 1.4, CDA)");
+    if (v.ehdsi) {
+        check_doc_rules(&v, hdr->node);
+        check_header_once(&v, hdr->node);
+        check_doc_sections(&v, hdr->node);
+    }
     if (v.ps)
         check_ps_document(&v, hdr->node);
     walk(&v, hdr->kind, hdr->node, 0, true);
