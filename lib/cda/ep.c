@@ -178,9 +178,11 @@ static const epsos__row_src prescription_rows[] = {
     ROWF(PACKAGES, PQ, 1, 1,
         "+entryRelationship[@typeCode=COMP]/supply[@classCode=SPLY][@moodCode=RQO]"
         "{>independentInd=@value=false}/quantity", M),
-    ROWB(SUBSTITUTION, CD, 0, 1,
-         SUBJ "/observation[code=SUBST]{classCode=OBS}{moodCode=EVN}"
-         "{>code=SUBST|2.16.840.1.113883.5.6|Substitution}/value{xsi:type=CE}", VS(7)),
+    /* the substitution observation is 0..1, its value 1..1 M (M on a row
+     * of min 0: mandatory where the observation is there) */
+    ROWBF(SUBSTITUTION, CD, 0, 1,
+          SUBJ "/observation[code=SUBST]{classCode=OBS}{moodCode=EVN}"
+          "{>code=SUBST|2.16.840.1.113883.5.6|Substitution}/value{xsi:type=CE}", VS(7), M),
     ROW(INSTRUCTIONS, TEXT, 0, 1,
         SUBJ "/act[tid=" EH "3.12]{classCode=ACT}{moodCode=INT}"
         "{templateId=2.16.840.1.113883.10.20.1.49}"

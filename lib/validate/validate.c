@@ -101,7 +101,28 @@
  *   null.mandatory a mandatory row (EPSOS__ROW_MANDATORY, "M" in the
  *                  templates) whose occurrences all have a nullFlavor: the
  *                  template's conforming element is missing (error at the
- *                  item, in the header and official sections and entries)
+ *                  item, in the header and official sections and entries);
+ *                  a mandatory row of min 0 (M inside an optional element:
+ *                  the eP substitution's value) where that element is
+ *                  there (error at the element)
+ *   null.value     a nullFlavor other than the one the template accepts
+ *                  (row flag EPSOS__ROW_NF_ONLY: NI, or NA / UNK; error)
+ *   tr.distinct    translations (nested ones too) not distinct by @code and
+ *                  @codeSystem (PQ: and @value) (dtr1-19-CD, dtr1-3-PQ,
+ *                  RIM-002; as cd.display)
+ *   ts.empty       a TS without @value, @nullFlavor or content (dtr1-1-TS;
+ *                  also every effectiveTime of an eHDSI medication item)
+ *   en.empty       a name or organization name without nullFlavor or content
+ *                  (dtr1-1.3-EN)
+ *   pq.unit        (PS, with a catalogue) the dose of an eHDSI medication item
+ *                  with a @unit outside eHDSIUnit, not an annotation {..} or 1
+ *   card.min       (eHDSI documents) also: the documentationOf, relatedDocument
+ *                  (PS) and inFulfillmentOf (eD) the document template wants
+ *                  (check_doc_rules), an eP item without administration timing,
+ *                  an author's name without family and given, a templated
+ *                  step missing under a templated one (the product's material)
+ *   card.max       also: the patient's addr and the custodian's telecom (1)
+ *   section.required/max  also: the one prescription / dispensation section
  *   (null.*: errors in the header and in official sections and entries)
  *   xsi.type       (PS, eP, eD, in the header and in sections and entries
  *                  carrying the table's templateIds) an element of a row
@@ -165,6 +186,11 @@ typedef struct {
                                 * official template applies); the table's min of
                                 * entry rows is not always the template's, so
                                 * card.min stays a warning there */
+    bool tmpl;                 /* the item's element carries an eHDSI entry
+                                * templateId (...1.3.1.3.x), maybe not the one the
+                                * table writes (a reaction with the Problem's
+                                * 3.7): the Schematron applies that template
+                                * there, datatype rules included (sev_dt) */
     const epsos_catalogue *cat; /* value sets (vs.member), NULL: not checked */
     int32_t kind;              /* the kind whose row is being checked */
     const char *unknown[32];   /* value sets reported as vs.unknown */
@@ -536,6 +562,53 @@ static void collect(const epsos__path *p, xmlNode *n, unsigned i, occs *o)
     }
 }
 
+static const char *attr(const xmlNode *n, const char *name);
+
+/* The elements of the path's steps 0..last (the parents of a row's
+ * element: last = nsteps - 2). */
+static void collect_upto(const epsos__path *p, xmlNode *n, unsigned i, unsigned last, occs *o)
+{
+    const epsos__step *st = &p->steps[i];
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (!epsos__is_el(c, st->ns, st->local) || !epsos__step_preds_ok(st, c))
+            continue;
+        if (i < last) {
+            collect_upto(p, c, i + 1, last, o);
+            continue;
+        }
+        if (o->count < MAX_OCC)
+            o->n[o->count] = c;
+        o->count++;
+    }
+}
+
+/* A mandatory row of minimum 0 (M, "0..1" of an optional element's child:
+ * the substitution observation of an eP item may be absent, but its value
+ * is 1..1 M): where the element holding it is there, it needs an
+ * occurrence without nullFlavor (null.mandatory at that element). */
+static void check_mandatory_in(vstate *v, const epsos__row *row, xmlNode *node, occs *o)
+{
+    const epsos__path *p = &row->p[0];
+    if (p->nsteps < 2 || p->attr[0])
+        return;
+    const epsos__step *st = &p->steps[p->nsteps - 1];
+    o->count = 0;
+    collect_upto(p, node, 0, p->nsteps - 2, o);
+    size_t n = o->count < MAX_OCC ? o->count : MAX_OCC;
+    for (size_t i = 0; i < n; i++) {
+        size_t real = 0;
+        for (xmlNode *c = o->n[i]->children; c; c = c->next)
+            real += epsos__is_el(c, st->ns, st->local) && epsos__step_preds_ok(st, c) &&
+                    !attr(c, "nullFlavor");
+        if (real)
+            continue;
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s is mandatory in its %s: no occurrence without "
+                 "nullFlavor", st->local, (const char *)o->n[i]->name);
+        add(v, EPSOS_SEV_ERROR, "null.mandatory", o->n[i], msg);
+    }
+}
+
 static void occurrences(const epsos__row *row, xmlNode *node, occs *o)
 {
     o->count = 0;
@@ -653,7 +726,24 @@ static void check_ts_value(vstate *v, const xmlNode *el, bool tz_rules)
  * sections and entries that carry the table's templateIds, else warnings. */
 static int32_t sev_dt(const vstate *v)
 {
-    return !v->body || v->official ? EPSOS_SEV_ERROR : EPSOS_SEV_WARNING;
+    return !v->body || v->official || (v->tmpl && v->ehdsi) ? EPSOS_SEV_ERROR
+                                                             : EPSOS_SEV_WARNING;
+}
+
+/* Does the element carry an eHDSI entry-level templateId? */
+static bool has_entry_tid(const xmlNode *el)
+{
+    static const char eh3[] = "1.3.6.1.4.1.12559.11.10.1.3.1.3.";
+    for (const xmlNode *c = el->children; c; c = c->next) {
+        if (!epsos__is_el(c, EPSOS_NS_HL7, "templateId"))
+            continue;
+        xmlChar *r = xmlGetProp(c, (const xmlChar *)"root");
+        bool hit = r && !strncmp((const char *)r, eh3, sizeof eh3 - 1);
+        xmlFree(r);
+        if (hit)
+            return true;
+    }
+    return false;
 }
 
 /* The digits of a TS value (before any offset) and its offset ("" if none). */
@@ -694,8 +784,23 @@ static void check_ivl_order(vstate *v, xmlNode *el)
     }
 }
 
+static bool has_child_el(const xmlNode *n);
+
+/* dtr1-1-TS: a time (or interval) has @nullFlavor, @value or content. */
+static bool ts_empty(vstate *v, xmlNode *el)
+{
+    if (attr(el, "nullFlavor") || attr(el, "value") || has_child_el(el))
+        return false;
+    add(v, sev_dt(v), "ts.empty", el, "TS: @value, @nullFlavor or content (low, high, "
+        "...) required (dtr1-1-TS)");
+    return true;
+}
+
 static void check_ts(vstate *v, xmlNode *el, bool tz_rules)
 {
+    /* (a PS medication item's effectiveTimes: check_medication) */
+    if (!(v->kind == EPSOS_KIND_MEDICATION && v->ps && v->official) && ts_empty(v, el))
+        return;
     if (attr(el, "value")) {
         check_ts_value(v, el, tz_rules);
         return;
@@ -801,9 +906,57 @@ static void check_ii(vstate *v, xmlNode *el)
 
 /* CD.EPSOS applies where the templates declare it: the bound coded fields.
  * On the other coded fields a missing @displayName is a warning. */
+/* RIM-002 (dtr1-19-CD, dtr1-3-PQ): the translations of a code or quantity,
+ * nested ones included, are distinct by (@value,) @code and @codeSystem. */
+typedef struct { const xmlNode *n[64]; size_t count; bool dup; } tr_set;
+
+static bool tr_same(const xmlNode *a, const xmlNode *b, bool pq)
+{
+    static const char *const keys[] = { "code", "codeSystem", "value" };
+    for (size_t i = 0; i < (pq ? 3u : 2u); i++) {
+        const char *x = attr(a, keys[i]), *y = attr(b, keys[i]);
+        if (strcmp(x ? x : "", y ? y : "") != 0)
+            return false;
+    }
+    return true;
+}
+
+static void collect_tr(const xmlNode *el, tr_set *t, bool pq, unsigned depth)
+{
+    for (const xmlNode *c = el->children; c && !t->dup && depth < 16; c = c->next) {
+        if (!epsos__is_el(c, EPSOS_NS_HL7, "translation"))
+            continue;
+        /* (a translation without code, a displayName only, is
+         * cd.translation's: the official templates do not compare them) */
+        if (!attr(c, "code") && !attr(c, "codeSystem") && !attr(c, "value"))
+            continue;
+        for (size_t i = 0; i < t->count && !t->dup; i++)
+            t->dup = tr_same(t->n[i], c, pq);
+        if (t->count < sizeof t->n / sizeof t->n[0])
+            t->n[t->count++] = c;
+        collect_tr(c, t, pq, depth + 1);
+    }
+}
+
+static void check_tr_distinct(vstate *v, xmlNode *el, bool pq, int32_t severity)
+{
+    tr_set t;
+    t.count = 0;
+    t.dup = false;
+    collect_tr(el, &t, pq, 0);
+    if (t.dup)
+        add(v, severity, "tr.distinct", el, pq ?
+            "PQ: RIM-002: the translations (@value, @code, @codeSystem) SHALL be distinct" :
+            "CD: RIM-002: the translations (@code, @codeSystem), nested ones included, "
+            "SHALL be distinct");
+}
+
 static void check_cd(vstate *v, xmlNode *el, bool bound, bool strict)
 {
+    /* (where the official templates select the code: as cd.display) */
     int32_t s = med_official(v) ? EPSOS_SEV_ERROR : bound ? sev(v) : EPSOS_SEV_WARNING;
+    if (v->ehdsi)
+        check_tr_distinct(v, el, false, s);
     if (attr(el, "code") && !attr(el, "displayName"))
         add(v, s, "cd.display", el,
             "CD.EPSOS: @displayName is required on every code");
@@ -969,6 +1122,43 @@ static bool templated_prefix(const epsos__path *p, xmlNode *node, unsigned i, un
 
 /* Rules of the eHDSI medication item (both templateIds of the table row that
  * reaches it): the templated consumable, RIM-001 on effectiveTime. */
+/* Follows the path from node, each step carrying its templateIds where the
+ * table writes them: a templated step missing under an earlier templated
+ * one is an error of the including template at that one (the product
+ * eH.3.31 wants its material eH.3.32: a manufacturedMaterial without the
+ * templateId, e.g. <manufacturedMaterial nullFlavor="NA"/>, does not count).
+ * The first templated step is the caller's (entry.product). */
+static void check_templated_steps(vstate *v, xmlNode *node, const epsos__path *p)
+{
+    xmlNode *cur = node, *anchor = NULL;
+    for (unsigned i = 0; i < p->nsteps; i++) {
+        const epsos__step *st = &p->steps[i];
+        bool tid = step_has_tid(st);
+        xmlNode *hit = NULL;
+        for (xmlNode *c = cur->children; c && !hit; c = c->next)
+            if (epsos__is_el(c, st->ns, st->local) && (!tid || carries_tids(c, st)))
+                hit = c;
+        if (!hit) {
+            if (tid && anchor) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "%s needs %s with the templateIds of its template",
+                         (const char *)anchor->name, st->local);
+                for (unsigned k = 0; k < st->ninit; k++)
+                    if (!strcmp(st->init[k].name, "templateId")) {
+                        snprintf(msg, sizeof msg, "%s needs %s with the templateId %s",
+                                 (const char *)anchor->name, st->local, st->init[k].value);
+                        break;
+                    }
+                add(v, EPSOS_SEV_ERROR, "card.min", anchor, msg);
+            }
+            return;
+        }
+        cur = hit;
+        if (tid)
+            anchor = hit;
+    }
+}
+
 static void check_medication(vstate *v, xmlNode *node)
 {
     char msg[700];
@@ -978,18 +1168,33 @@ static void check_medication(vstate *v, xmlNode *node)
         unsigned last = 0;
         while (last < p->nsteps && !step_has_tid(&p->steps[last]))
             last++;
+        v->lab1 = "medication";
+        v->lab2 = "product";
         if (last < p->nsteps && !templated_prefix(p, node, 0, last)) {
-            v->lab1 = "medication";
-            v->lab2 = "product";
             snprintf(msg, sizeof msg, "the eHDSI medication item needs %s%s with the "
                      "templateId of the product template", last ? "consumable/" : "",
                      p->steps[last].local);
             add(v, EPSOS_SEV_ERROR, "entry.product", node, msg);
+        } else {
+            check_templated_steps(v, node, p);
+        }
+        /* the nested statements of a dose regimen carry the same product
+         * template when they carry it at all */
+        for (xmlNode *er = node->children; er; er = er->next) {
+            xmlNode *sub = epsos__is_el(er, EPSOS_NS_HL7, "entryRelationship")
+                           ? child_el(er, "substanceAdministration") : NULL;
+            if (sub)
+                check_templated_steps(v, sub, p);
         }
     }
     bool null = false, other = false;
+    v->lab1 = "medication";
+    v->lab2 = "effective_time";
     for (xmlNode *c = node->children; c; c = c->next)
         if (epsos__is_el(c, EPSOS_NS_HL7, "effectiveTime")) {
+            /* (the template selects every effectiveTime, the table's rows
+             * reach the period and the frequency) */
+            ts_empty(v, c);
             if (attr(c, "nullFlavor"))
                 null = true;
             else
@@ -1075,6 +1280,24 @@ static int vs_member(const vstate *v, const xmlNode *el, const epsos__row_src *s
     if (rc != 1 && in_also(v, src->vs_also, system, code))
         rc = 1;
     return rc == 1 || rc == 0 || rc == EPSOS_ENOTFOUND ? rc : -1;
+}
+
+/* The @unit of a quantity bound to a unit value set (eHDSIUnit, 42.16): a
+ * UCUM code of the value set, an annotation ({tablet}) or 1, as the
+ * official PS medication item says of its dose; with a catalogue only. */
+static void check_unit(vstate *v, xmlNode *el, const epsos__row_src *src)
+{
+    const char *unit = attr(el, "unit");
+    size_t n = unit ? strlen(unit) : 0;
+    if (!v->cat || !src->binding || !n || attr(el, "nullFlavor") || !strcmp(unit, "1") ||
+        (unit[0] == '{' && unit[n - 1] == '}'))
+        return;
+    if (epsos_catalogue_contains(v->cat, src->binding, "2.16.840.1.113883.6.8", unit) != 0)
+        return;             /* a member, or the value set is not in the catalogue */
+    char msg[400];
+    snprintf(msg, sizeof msg, "PQ: @unit \"%.100s\" is not a unit of the value set %s, "
+             "a UCUM annotation ({...}) or 1", unit, src->binding);
+    add(v, EPSOS_SEV_ERROR, "pq.unit", el, msg);
 }
 
 /* The official templates select the elements from the reported ancestor
@@ -1250,7 +1473,7 @@ static void check_ed_empty(vstate *v, xmlNode *el)
         "(dtr1-1-BIN)");
 }
 
-static void check_null_any(vstate *v, xmlNode *el, const char *nf)
+static bool null_any_ok(const xmlNode *el, const char *nf)
 {
     bool plain = true, other_ok = !strcmp(nf, "OTH") || !strcmp(nf, "NA") || !strcmp(nf, "UNC");
     bool other = other_ok, carrier = false;
@@ -1273,12 +1496,43 @@ static void check_null_any(vstate *v, xmlNode *el, const char *nf)
                 }
         }
     }
-    if (plain || (other && carrier))
+    return plain || (other && carrier);
+}
+
+/* The first null-flavoured element of the subtree under el (el excluded)
+ * that breaks dtr1-1-ANY, or NULL. */
+static const xmlNode *null_any_below(const xmlNode *el, unsigned depth)
+{
+    for (const xmlNode *c = el->children; c && depth < 32; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        const char *nf = attr(c, "nullFlavor");
+        if (nf && !null_any_ok(c, nf))
+            return c;
+        const xmlNode *d = null_any_below(c, depth + 1);
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
+/* dtr1-1-ANY over descendant-or-self: a null-flavoured element (el itself
+ * when self, or one inside it -- a translation with nullFlavor NI and an
+ * originalText) has no other attributes, elements or text but those the
+ * rule allows; reported at el. */
+static void check_null_any(vstate *v, xmlNode *el, bool self)
+{
+    const char *nf = self ? attr(el, "nullFlavor") : NULL;
+    const xmlNode *bad = nf && !null_any_ok(el, nf) ? el : null_any_below(el, 0);
+    if (!bad)
         return;
     char msg[200];
-    snprintf(msg, sizeof msg, "nullFlavor %.20s with other attributes, elements or text "
-             "(dtr1-1-ANY)", nf);
-    add(v, sev_dt(v), "null.any", el, msg);
+    snprintf(msg, sizeof msg, "nullFlavor %.20s with other attributes, elements or text%s%s "
+             "(dtr1-1-ANY)", attr(bad, "nullFlavor"), bad == el ? "" : " on ",
+             bad == el ? "" : (const char *)bad->name);
+    /* (the current templates do not select the legacy epsos: elements) */
+    bool legacy_el = el->ns && !strcmp((const char *)el->ns->href, EPSOS_NS_EPSOS);
+    add(v, legacy_el && !v->legacy ? EPSOS_SEV_WARNING : sev_dt(v), "null.any", el, msg);
 }
 
 /* dtr1-3-QTY (RIM-001): a null-flavoured quantity or time beside a
@@ -1406,6 +1660,50 @@ static bool author_checked(const vstate *v, const xmlNode *author)
             has_tid(act, "1.3.6.1.4.1.12559.11.10.1.3.1.3.11"));
 }
 
+/* dtr1-1.3-EN: a name (EN, PN, ON) that is not null is not empty. */
+static void check_en(vstate *v, xmlNode *el)
+{
+    if (attr(el, "nullFlavor") || has_child_el(el))
+        return;
+    for (const xmlNode *c = el->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            for (const xmlChar *t = c->content; *t; t++)
+                if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
+                    return;
+    add(v, sev_dt(v), "en.empty", el, "EN: a name without nullFlavor needs content "
+        "(dtr1-1.3-EN)");
+}
+
+static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool official);
+
+/* A comment (act eH.3.11 / PCC 4.2) on an entry: the official template
+ * applies wherever the act carries its templateId, and includes the author
+ * template (eHDSIAuthor); the table reads a comment as a text field (or not
+ * at all), so its authors are walked here as the table's author kind. */
+static void walk_comment_authors(vstate *v, xmlNode *node, unsigned depth)
+{
+    for (xmlNode *er = node->children; er && !v->rc; er = er->next) {
+        xmlNode *act = epsos__is_el(er, EPSOS_NS_HL7, "entryRelationship")
+                       ? child_el(er, "act") : NULL;
+        if (!act || !(has_tid(act, "1.3.6.1.4.1.19376.1.5.3.1.4.2") ||
+                      has_tid(act, "1.3.6.1.4.1.12559.11.10.1.3.1.3.11")))
+            continue;
+        for (xmlNode *a = act->children; a && !v->rc; a = a->next) {
+            if (!epsos__is_el(a, EPSOS_NS_HL7, "author"))
+                continue;
+            /* (checked as a header author: the template applies as such) */
+            bool was_off = v->official, was_body = v->body;
+            int32_t was_kind = v->kind;
+            v->official = true;
+            v->body = false;
+            walk(v, EPSOS_KIND_AUTHOR, a, depth + 1, true);
+            v->official = was_off;
+            v->body = was_body;
+            v->kind = was_kind;
+        }
+    }
+}
+
 static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool official)
 {
     if (depth > 64 || v->rc)
@@ -1418,8 +1716,15 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
         v->lab2 = NULL;
         check_ad(v, node);
     }
+    if (kind == EPSOS_KIND_NAME && v->ehdsi) {
+        v->lab1 = kt->name;
+        v->lab2 = NULL;
+        check_en(v, node);
+    }
     if (kind == EPSOS_KIND_MEDICATION && official && v->ps)
         check_medication(v, node);
+    if (v->ps && v->ehdsi && v->body && depth < 64)
+        walk_comment_authors(v, node, depth);
     if (v->ehdsi && official && epsos__is_el(node, EPSOS_NS_HL7, "substanceAdministration")) {
         for (xmlNode *c = node->children; c; c = c->next) {
             if (epsos__is_el(c, EPSOS_NS_HL7, "text")) {
@@ -1445,7 +1750,7 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
         for (xmlNode *c = node->children; c; c = c->next)
             if (epsos__is_el(c, EPSOS_NS_HL7, "effectiveTime") && attr(c, "nullFlavor") &&
                 has_child_el(c))
-                check_null_any(v, c, attr(c, "nullFlavor"));
+                check_null_any(v, c, true);
     occs *o = epsos__malloc(sizeof *o);
     if (!o) {
         v->rc = epsos__err(v->ctx, EPSOS_ENOMEM, "out of memory");
@@ -1472,6 +1777,10 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                    med_official(v) ? EPSOS_SEV_ERROR : sev(v),
                 "card.min",
                 deepest(row, node), msg);
+        }
+        if ((src->flags & EPSOS__ROW_MANDATORY) && src->min == 0 && v->ehdsi && v->official) {
+            check_mandatory_in(v, row, node, o);
+            occurrences(row, node, o);
         }
         if ((src->flags & EPSOS__ROW_MANDATORY) && src->min > 0 && o->count >= src->min &&
             (!v->body || v->official)) {
@@ -1540,10 +1849,12 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
             }
             if (src->type != EPSOS_T_ITEM && v->ehdsi && v->official)
                 check_xsi_type(v, row, el);
+            /* dtr1-1-ANY on the element (an II with @root: ii.root-null
+             * says it) and on the null-flavoured elements inside it (not
+             * in a narrative text) */
+            if (src->type != EPSOS_T_ITEM && v->ehdsi && (nf || src->type != EPSOS_T_TEXT))
+                check_null_any(v, el, nf && !(src->type == EPSOS_T_II && attr(el, "root")));
             if (nf && src->type != EPSOS_T_ITEM && v->ehdsi) {
-                /* (an II with @root: ii.root-null says it) */
-                if (!(src->type == EPSOS_T_II && attr(el, "root")))
-                    check_null_any(v, el, nf);
                 /* (the PS medication item's effectiveTime: check_medication) */
                 /* (TEL: dtr1-4-URL, the same RIM-001 rule) */
                 if ((src->type == EPSOS_T_TS || src->type == EPSOS_T_PQ ||
@@ -1588,9 +1899,12 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                         off = templated(v, el, &ckt->create_c, ckt->match ? &ckt->match_c : NULL);
                     else
                         off = v->official;
+                    bool was_tmpl = v->tmpl;
                     v->official = off && v->ehdsi;
+                    v->tmpl = v->body && has_entry_tid(el);
                     walk(v, ck, el, depth + 1, off);
                     v->official = was_off;
+                    v->tmpl = was_tmpl;
                     v->body = was;
                 }
                 break;
@@ -1621,12 +1935,22 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
             }
             case EPSOS_T_TEL: check_tel(v, el); break;
             case EPSOS_T_TEXT:
+                if (v->ehdsi && src->field == EPSOS_F_ORGANIZATION_NAME)
+                    check_en(v, el);
                 /* SC (the author device's softwareName): dtr1-5-SC */
                 if (v->ehdsi && last_step_is(row, "softwareName") &&
                     attr(el, "displayName") && !attr(el, "code"))
                     add(v, sev_dt(v), "sc.display", el, "SC: @displayName only with @code");
                 break;
             case EPSOS_T_PQ:
+                if (v->ehdsi)
+                    check_tr_distinct(v, el, true, sev_dt(v));
+                /* (eHDSIMedicationItem checks the dose's unit, not the
+                 * strength's nor those of the eP) */
+                if (v->ps && v->official && kind == EPSOS_KIND_MEDICATION &&
+                    (src->field == EPSOS_F_DOSE || src->field == EPSOS_F_DOSE_LOW ||
+                     src->field == EPSOS_F_DOSE_HIGH))
+                    check_unit(v, el, src);
                 /* the eP/eD templates want @value and @unit on every quantity
                  * they declare that is not null-flavoured -- the terms of a
                  * strength (RTO numerator, denominator) even then; an IVL_PQ
