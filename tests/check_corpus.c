@@ -215,7 +215,9 @@ static const ofield o_ps_social_section[] = {
 static const ofield o_ps_pregnancy_section[] = {
     O_SECTION,
     I(PREGNANCY, PREGNANCY, "h:entry/h:observation[h:templateId/@root='" EHT "45' or "
-                            "h:templateId/@root='1.3.6.1.4.1.19376.1.5.3.1.4.13.5']"),
+                            "h:templateId/@root='1.3.6.1.4.1.19376.1.5.3.1.4.13.5']"
+                            "[not(h:templateId/@root='" EHT "24')]"),
+    I(EXPECTED_DELIVERY, EXPECTED_DELIVERY, "h:entry/h:observation" O_TID("24")),
     I(PREGNANCY_OUTCOME, PREGNANCY_OUTCOME, "h:entry/h:observation" O_TID("46")),
     I(PREGNANCY_COUNT, PREGNANCY_COUNT, "h:entry/h:observation" O_TID("47")),
 };

@@ -107,9 +107,17 @@ static const epsos__row_src social_section_rows[] = {
 
 static const epsos__row_src pregnancy_section_rows[] = {
     SECTION_COMMON,
+    /* the pregnancy status; an expected delivery date (eH.3.24, which
+     * carries the PCC pregnancy templateId as well) as an entry of its own
+     * is read and written as one */
     ITEM(PREGNANCY, PREGNANCY, 0, 1,
-         ENTRY "observation[tid=" EH "3.45|" PCC "4.13.5]{classCode=OBS}{moodCode=EVN}"
+         ENTRY "observation[tid=" EH "3.45|" PCC "4.13.5][!tid=" EH "3.24]"
+         "{classCode=OBS}{moodCode=EVN}"
          "{>code=82810-3|" LOINC "|Pregnancy status}{>statusCode=completed}"),
+    ITEM(EXPECTED_DELIVERY, EXPECTED_DELIVERY, 0, N,
+         ENTRY "observation[tid=" EH "3.24]{classCode=OBS}{moodCode=EVN}"
+         "{templateId=" EH "3.20}{templateId=" PCC "4.13}{templateId=" PCC "4.13.5}"
+         "{>statusCode=completed}"),
     ITEM(PREGNANCY_OUTCOME, PREGNANCY_OUTCOME, 0, N,
          ENTRY "observation[tid=" EH "3.46]{classCode=OBS}{moodCode=EVN}{>statusCode=completed}"),
     ITEM(PREGNANCY_COUNT, PREGNANCY_COUNT, 0, N,
@@ -357,8 +365,10 @@ static const epsos__row_src problem_rows[] = {
          SUBOBST("SUBJ", "{inversionInd=true}", EH "3.8", "SEV|2.16.840.1.113883.5.4|Severity",
                  "Severity", "CD"),
          VS(13)),
+    /* (eHDSICertaintyObservation: the value is a CE, as the allergy's) */
     ROWB(CERTAINTY, CD, 0, 1,
-         SUBOBS("SUBJ", "{inversionInd=true}", EH "3.49", "66455-7|" LOINC "|Certainty"), VS(64)),
+         SUBOBST("SUBJ", "{inversionInd=true}", EH "3.49", "66455-7|" LOINC "|Certainty",
+                 "Certainty", "CE"), VS(64)),
     ROWB(CLINICAL_STATUS, CD, 0, 1,
          SUBOBS("REFR", "", EH "3.9", "33999-4|" LOINC "|Status"), VS(15)),
     ROWB(HEALTH_STATUS, CD, 0, 1,

@@ -233,6 +233,7 @@ static int parse_decor(const char **pp, epsos__step *st)
                 if (!eq)
                     return -1;
                 if (!strcmp(name, "tid")) pr->what = EPSOS__P_TID;
+                else if (!strcmp(name, "!tid")) pr->what = EPSOS__P_NOTTID;
                 else if (!strcmp(name, "code")) pr->what = EPSOS__P_CODE;
                 else if (!strcmp(name, "type")) pr->what = EPSOS__P_TYPE;
                 else if (name[0] == '@') {
@@ -470,6 +471,11 @@ static bool pred_ok(const epsos__pred *pr, const xmlNode *n)
             if (epsos__is_el(c, EPSOS_NS_HL7, "templateId") && in_set(attr_text(c, "root"), pr->values))
                 return true;
         return false;
+    case EPSOS__P_NOTTID:
+        for (const xmlNode *c = n->children; c; c = c->next)
+            if (epsos__is_el(c, EPSOS_NS_HL7, "templateId") && in_set(attr_text(c, "root"), pr->values))
+                return false;
+        return true;
     case EPSOS__P_CODE:
         for (const xmlNode *c = n->children; c; c = c->next)
             if (epsos__is_el(c, EPSOS_NS_HL7, "code"))

@@ -12,6 +12,7 @@
  *               (default: the last element step); earlier steps are reused
  *   step[p]     read predicate: only elements that satisfy p match
  *                 [tid=A|B]     a child templateId/@root is A or B
+ *                 [!tid=A|B]    no child templateId/@root is A or B
  *                 [code=A|B]    the child code/@code is A or B
  *                 [type=T|U]    @xsi:type is T or U (the QName's prefix is
  *                               resolved: only the HL7 v3 namespace matches)
@@ -58,7 +59,7 @@
 typedef struct { char name[32]; char value[112]; } epsos__init;
 
 enum { EPSOS__P_TID = 1, EPSOS__P_CODE, EPSOS__P_TYPE, EPSOS__P_ATTR, EPSOS__P_NOTYPE,
-       EPSOS__P_LEAF, EPSOS__P_FIRST, EPSOS__P_NOTFIRST };
+       EPSOS__P_LEAF, EPSOS__P_NOTTID, EPSOS__P_FIRST, EPSOS__P_NOTFIRST };
 
 typedef struct {
     int  what;                 /* EPSOS__P_* */

@@ -906,6 +906,36 @@ static void check_ii(vstate *v, xmlNode *el)
 
 /* CD.EPSOS applies where the templates declare it: the bound coded fields.
  * On the other coded fields a missing @displayName is a warning. */
+/* Codes of official PS entries the official templates do not check as
+ * CD.EPSOS: the blood group's code (eH.3.25 declares its value only) and
+ * the medicinal product's ATC class (eH.3.4 selects it by an unprefixed
+ * generalizedMaterialKind/code that never matches the pharm: element). */
+static const struct { int32_t kind, field; } cd_plain[] = {
+    { EPSOS_KIND_BLOOD_GROUP, EPSOS_F_CODE },
+    { EPSOS_KIND_MEDICATION, EPSOS_F_ATC },
+};
+
+static bool is_cd_plain(int32_t kind, int32_t field)
+{
+    for (size_t i = 0; i < sizeof cd_plain / sizeof cd_plain[0]; i++)
+        if (cd_plain[i].kind == kind && cd_plain[i].field == field)
+            return true;
+    return false;
+}
+
+/* The official dtr1-1-CD.EPSOS test, descendant-or-self::*[not(@code) or
+ * @displayName], fails only when every element of the code has @code
+ * without @displayName (an originalText child satisfies it). */
+static bool cd_epsos_fails(const xmlNode *el)
+{
+    if (!attr(el, "code") || attr(el, "displayName"))
+        return false;
+    for (const xmlNode *c = el->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !cd_epsos_fails(c))
+            return false;
+    return true;
+}
+
 /* RIM-002 (dtr1-19-CD, dtr1-3-PQ): the translations of a code or quantity,
  * nested ones included, are distinct by (@value,) @code and @codeSystem. */
 typedef struct { const xmlNode *n[64]; size_t count; bool dup; } tr_set;
@@ -951,10 +981,14 @@ static void check_tr_distinct(vstate *v, xmlNode *el, bool pq, int32_t severity)
             "SHALL be distinct");
 }
 
-static void check_cd(vstate *v, xmlNode *el, bool bound, bool strict)
+static void check_cd(vstate *v, xmlNode *el, bool bound, bool strict, bool epsos_cd)
 {
-    /* (where the official templates select the code: as cd.display) */
-    int32_t s = med_official(v) ? EPSOS_SEV_ERROR : bound ? sev(v) : EPSOS_SEV_WARNING;
+    /* (where the official templates select the code: as cd.display; in an
+     * official PS section or entry, where the official CD.EPSOS test fails
+     * as well: every element of the code -- translations, originalText --
+     * has @code and no @displayName) */
+    int32_t s = med_official(v) || (epsos_cd && cd_epsos_fails(el))
+                ? EPSOS_SEV_ERROR : bound ? sev(v) : EPSOS_SEV_WARNING;
     if (v->ehdsi)
         check_tr_distinct(v, el, false, s);
     if (attr(el, "code") && !attr(el, "displayName"))
@@ -1675,6 +1709,7 @@ static void check_en(vstate *v, xmlNode *el)
 }
 
 static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool official);
+static int32_t doc_section_kind(vstate *v, xmlNode *sec, int32_t kind);
 
 /* A comment (act eH.3.11 / PCC 4.2) on an entry: the official template
  * applies wherever the act carries its templateId, and includes the author
@@ -1805,7 +1840,22 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 snprintf(msg, sizeof msg, "%s has %zu occurrence%s with the templateIds, at "
                          "least %u required", src->path, t, t == 1 ? "" : "s",
                          (unsigned)src->min);
-                add(v, EPSOS_SEV_ERROR, "card.min", node, msg);
+                /* where the template says it: at the element holding the
+                 * templated element's parent (the related prescription's
+                 * substanceAdministration for its consumable/manufacturedProduct) */
+                xmlNode *at = node;
+                const epsos__path *p0 = &row->p[0];
+                if (p0->nsteps >= 3) {
+                    occs *up = epsos__malloc(sizeof *up);
+                    if (up) {
+                        up->count = 0;
+                        collect_upto(p0, node, 0, p0->nsteps - 3, up);
+                        if (up->count > 0)
+                            at = up->n[0];
+                        epsos__free(up);
+                    }
+                }
+                add(v, EPSOS_SEV_ERROR, "card.min", at, msg);
             }
         }
         if (src->max != UINT32_MAX && o->count > src->max) {
@@ -1891,6 +1941,12 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                         (src->child_kind == EPSOS_KIND_CONTACT && !has_tid(el, CONTACT_TID)))
                         v->body = true;
                     int32_t ck = epsos__refine(src->child_kind, el);
+                    /* an eP/eD document's section carrying its section
+                     * template (and the PS medication code, which the
+                     * reader's refinement decides by) is checked by the
+                     * template the Schematron applies: the eP/eD one */
+                    if (src->child_kind == EPSOS_KIND_SECTION && v->ehdsi && !v->ps)
+                        ck = doc_section_kind(v, el, ck);
                     const epsos__kind_table *ckt = epsos__kind(ck);
                     bool off, was_off = v->official;
                     if (lst && step_has_tid(lst))
@@ -1922,7 +1978,12 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 check_cd(v, el, src->binding != NULL && member != 0,
                          kind == EPSOS_KIND_HEADER || kind == EPSOS_KIND_PATIENT ||
                          kind == EPSOS_KIND_AUTHOR ||
-                         (kt->base == EPSOS_KIND_SECTION && v->official));
+                         (kt->base == EPSOS_KIND_SECTION && v->official),
+                         /* the PS section and entry templates declare their
+                          * codes CD.EPSOS (not an EIVL event: eivl.event;
+                          * not those of cd_plain) */
+                         v->ps && v->official && v->body &&
+                         !last_step_is(row, "event") && !is_cd_plain(kind, src->field));
                 /* dtr1-2-CD where the template selects the code whatever
                  * its value (the EIVL event: check_eivl_event) */
                 if (v->ehdsi && (kind == EPSOS_KIND_HEADER || kind == EPSOS_KIND_AUTHOR) &&
@@ -1937,6 +1998,17 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
             case EPSOS_T_TEXT:
                 if (v->ehdsi && src->field == EPSOS_F_ORGANIZATION_NAME)
                     check_en(v, el);
+                /* a title is an ST (the section and document templates
+                 * declare it; the table writes no xsi:type) */
+                if (v->ehdsi && (!v->body || v->official) && last_step_is(row, "title")) {
+                    xmlChar *t = xmlGetNsProp(el, (const xmlChar *)"type",
+                                              (const xmlChar *)XSI_NS);
+                    const char *q = (const char *)t, *c = q ? strchr(q, ':') : NULL;
+                    if (q && strcmp(c ? c + 1 : q, "ST") != 0)
+                        add(v, EPSOS_SEV_ERROR, "xsi.type", el,
+                            "@xsi:type of a title: the template fixes ST");
+                    xmlFree(t);
+                }
                 /* SC (the author device's softwareName): dtr1-5-SC */
                 if (v->ehdsi && last_step_is(row, "softwareName") &&
                     attr(el, "displayName") && !attr(el, "code"))
@@ -2111,6 +2183,18 @@ static const struct {
     { EP_TID, EPSOS_KIND_EP_SECTION },
     { ED_TID, EPSOS_KIND_ED_SECTION },
 };
+
+static int32_t doc_section_kind(vstate *v, xmlNode *sec, int32_t kind)
+{
+    const xmlNode *root = xmlDocGetRootElement(sec->doc);
+    for (size_t i = 0; root && i < sizeof doc_sections / sizeof doc_sections[0]; i++) {
+        const epsos__kind_table *kt = epsos__kind(doc_sections[i].kind);
+        if (kind != doc_sections[i].kind && kt && kt->create && has_tid(root, doc_sections[i].doc_tid) &&
+            templated(v, sec, &kt->create_c, NULL))
+            return doc_sections[i].kind;
+    }
+    return kind;
+}
 
 static xmlNode *follow(xmlNode *n, const char *path)
 {
