@@ -504,9 +504,19 @@ static const ofield o_dispense[] = {
     F(QUANTITY, PQ, "h:quantity"),
     I(PRODUCT, PRODUCT, "h:product/h:manufacturedProduct"),
     I(DISPENSER, DISPENSER, "h:performer"),
+    I(PARTICIPANT, DISPENSE_PARTICIPANT, "h:participant[@contextControlCode='OP']"),
     F(PRESCRIPTION_ID, II, O_REFR "/h:id"),
     I(PRESCRIBED_PRODUCT, PRODUCT, O_REFR "/h:consumable/h:manufacturedProduct"),
     F(SUBSTITUTION, CD, "h:entryRelationship[@typeCode='COMP']/h:act[h:code/@code='SUBST']/h:code"),
+};
+static const ofield o_dispense_participant[] = {
+    F(TYPE_CODE, TEXT, "@typeCode"),
+    F(ID, II, "h:participantRole/h:id"), F(CODE, CD, "h:participantRole/h:code"),
+    I(ADDRESS, ADDRESS, "h:participantRole/h:addr"),
+    F(TELECOM, TEL, "h:participantRole/h:telecom"),
+    F(SCOPING_ID, II, "h:participantRole/h:scopingEntity/h:id"),
+    F(SCOPING_CODE, CD, "h:participantRole/h:scopingEntity/h:code"),
+    F(SCOPING_DESC, TEXT, "h:participantRole/h:scopingEntity/h:desc"),
 };
 static const ofield o_dispenser[] = {
     F(TIME, TS, "h:time"), F(ID, II, "h:assignedEntity/h:id"),
@@ -595,7 +605,7 @@ static const okind o_kinds[] = {
     K(BLOOD_GROUP, o_blood_group), K(MEDICATION_REASON, o_medication_reason),
     K(EP_SECTION, o_ep_section), K(ED_SECTION, o_ed_section),
     K(PRESCRIPTION, o_prescription), K(DISPENSE, o_dispense), K(PRODUCT, o_product),
-    K(DISPENSER, o_dispenser), K(PACKAGE, o_package), K(PART, o_part), K(TIMING, o_timing),
+    K(DISPENSER, o_dispenser), K(DISPENSE_PARTICIPANT, o_dispense_participant), K(PACKAGE, o_package), K(PART, o_part), K(TIMING, o_timing),
     K(MANUFACTURER, o_manufacturer), K(INTERNAL_REFERENCE, o_internal_reference),
     K(TREATMENT_PERIOD, o_treatment_period), K(DOSING, o_dosing),
 };

@@ -96,6 +96,9 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_KIND_MANUFACTURER       57  /* manufacturerOrganization of a medicinal product */
 #define EPSOS_KIND_INTERNAL_REFERENCE 58  /* act eH.3.14: id and code of an entry elsewhere */
 #define EPSOS_KIND_TREATMENT_PERIOD  59  /* effectiveTime IVL_TS: a further treatment period */
+#define EPSOS_KIND_DISPENSE_PARTICIPANT 61  /* participant (contextControlCode OP) of a
+                                             dispensation: a licensed role (participantRole
+                                             LIC) and its scoping organization (eH.3.3) */
 
 /* Field datatypes (epsos_field_type). */
 #define EPSOS_T_TEXT   1   /* character data or an attribute value */
@@ -242,6 +245,11 @@ typedef struct epsos_item epsos_item;
 #define EPSOS_F_REASON_REFERENCE  132  /* reason: a problem elsewhere in the document (item) */
 #define EPSOS_F_FURTHER_PERIOD    133  /* a 2nd, 3rd.. IVL_TS treatment period of a prescription
                                           (item; the 1st is EPSOS_F_PERIOD, _START, _END) */
+#define EPSOS_F_PARTICIPANT       136  /* participants of a dispensation (items) */
+#define EPSOS_F_TYPE_CODE         137  /* @typeCode of a participation (text) */
+#define EPSOS_F_SCOPING_ID        138  /* id of a role's scoping entity */
+#define EPSOS_F_SCOPING_CODE      139  /* code of a role's scoping entity */
+#define EPSOS_F_SCOPING_DESC      140  /* desc of a role's scoping entity (text) */
 
 /* Serialization flags. */
 #define EPSOS_SERIALIZE_FORMAT 1u  /* indent the output */

@@ -239,6 +239,8 @@ static const epsos__row_src dispense_rows[] = {
     ROWF(QUANTITY, PQ, 1, 1, "quantity", M),
     ITEM(PRODUCT, PRODUCT, 1, 1, "product{typeCode=PRD}/" PRODUCT),
     ITEM(DISPENSER, DISPENSER, 1, 1, "performer{typeCode=PRF}"),
+    ITEM(PARTICIPANT, DISPENSE_PARTICIPANT, 0, N,
+         "+participant[@contextControlCode=OP]{typeCode=PRF}"),
     ROWF(PRESCRIPTION_ID, II, 1, 1, REFR "/id", M),
     ITEM(PRESCRIBED_PRODUCT, PRODUCT, 1, 1, REFR "/consumable{typeCode=CSM}/" PRODUCT),
     ROW(SUBSTITUTION, CD, 0, 1,
@@ -254,6 +256,24 @@ static const epsos__row_src dispenser_rows[] = {
     ROW(TELECOM, TEL, 1, N, "assignedEntity/telecom"),
     ITEM(NAME, NAME, 0, 1, "assignedEntity/assignedPerson/name"),
     ITEM(ORGANIZATION, ORGANIZATION, 0, 1, "assignedEntity/representedOrganization"),
+};
+
+/* A participant of a dispensation (eH.3.3 participant[@contextControlCode='OP']):
+ * the participation's typeCode (ParticipationType), the licensed role
+ * (participantRole LIC: id, code of RoleCode, addr, telecom) and the
+ * organization that licenses it (scopingEntity ORG INSTANCE: id, code of
+ * EntityCode, desc). */
+#define ROLE "participantRole{classCode=LIC}"
+#define SCOPING ROLE "/scopingEntity{classCode=ORG}{determinerCode=INSTANCE}"
+static const epsos__row_src participant_rows[] = {
+    ROW(TYPE_CODE, TEXT, 1, 1, "@typeCode"),
+    ROW(ID, II, 0, N, ROLE "/id"),
+    ROW(CODE, CD, 0, 1, ROLE "/code"),
+    ITEM(ADDRESS, ADDRESS, 0, N, ROLE "/addr"),
+    ROW(TELECOM, TEL, 0, N, ROLE "/telecom"),
+    ROW(SCOPING_ID, II, 0, N, SCOPING "/id"),
+    ROW(SCOPING_CODE, CD, 0, 1, SCOPING "/code"),
+    ROW(SCOPING_DESC, TEXT, 0, 1, SCOPING "/desc"),
 };
 
 /* ---- narrative columns ---------------------------------------------------- */
@@ -300,6 +320,7 @@ static epsos__kind_table ep_kinds[] = {
     ENTRY_KIND(TIMING, "timing", timing_rows, timing_cols),
     ENTRY_KIND(MANUFACTURER, "manufacturer", manufacturer_rows, NULL),
     ENTRY_KIND(TREATMENT_PERIOD, "treatment_period", period_rows, period_cols),
+    ENTRY_KIND(DISPENSE_PARTICIPANT, "dispense_participant", participant_rows, NULL),
 };
 
 #define FN(f, n) { EPSOS_F_##f, n }
@@ -315,6 +336,8 @@ static const epsos__field_name ep_fields[] = {
     FN(PHASE, "phase"), FN(INSTITUTION_SPECIFIED, "institution_specified"),
     FN(SCHEDULE, "schedule"), FN(SCHEDULE_EVENT, "schedule_event"),
     FN(OPERATOR, "operator"), FN(OFFSET, "offset"), FN(FURTHER_PERIOD, "further_period"),
+    FN(PARTICIPANT, "participant"), FN(TYPE_CODE, "type_code"), FN(SCOPING_ID, "scoping_id"),
+    FN(SCOPING_CODE, "scoping_code"), FN(SCOPING_DESC, "scoping_desc"),
 };
 
 const epsos__kind_set epsos__ep_set = {
