@@ -2275,11 +2275,11 @@ static void check_doc_rules(vstate *v, xmlNode *root)
         v->lab1 = "document";
         v->lab2 = doc_rules[i].el;
         const char *a = doc_rules[i].attr, *ca = doc_rules[i].cattr;
-        snprintf(msg, sizeof msg, "%s%s%s%s%s/%s%s%s%s%s has %u occurrence%s, ",
+        snprintf(msg, sizeof msg, "%s%s%s%s%s%s/%s%s%s%s%s%s has %u occurrence%s, ",
                  doc_rules[i].el, a ? "[@" : "", a ? a : "", a ? "=" : "",
-                 a ? doc_rules[i].value : "", doc_rules[i].child, ca ? "[@" : "",
-                 ca ? ca : "", ca ? "=" : "", ca ? doc_rules[i].cvalue : "", n,
-                 n == 1 ? "" : "s");
+                 a ? doc_rules[i].value : "", a ? "]" : "", doc_rules[i].child,
+                 ca ? "[@" : "", ca ? ca : "", ca ? "=" : "", ca ? doc_rules[i].cvalue : "",
+                 ca ? "]" : "", n, n == 1 ? "" : "s");
         size_t l = strlen(msg);
         if (n == 0) {
             snprintf(msg + l, sizeof msg - l, "1 required%s",

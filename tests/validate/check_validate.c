@@ -177,6 +177,31 @@ static const struct { const char *from, *to, *rule, *xpath; } mut[] = {
     { "<statusCode code=\"completed\" />\n                            " MED_TIMES,
       "<text/><statusCode code=\"completed\" />\n                            " MED_TIMES,
       "ed.empty", MED_ENTRY "/hl7:text[1]" },
+    /* a nullFlavor the template does not allow: the author's id (eHDSIAuthor:
+     * NA only), the medication's period (eHDSIMedicationItem: UNK only) */
+    { "<id root=\"2.999\" extension=\"12345678\" />", "<id nullFlavor=\"NI\" />",
+      "null.value", "/hl7:ClinicalDocument[1]/hl7:author[1]/hl7:assignedAuthor[1]/hl7:id[1]" },
+    { "<effectiveTime nullFlavor=\"UNK\" xsi:type=\"IVL_TS\" />",
+      "<effectiveTime nullFlavor=\"NA\" xsi:type=\"IVL_TS\" />",
+      "null.value", MED_ENTRY "/hl7:effectiveTime[1]" },
+    /* two equal translations (dtr1-19-CD, RIM-002) */
+    { "<confidentialityCode code=\"N\" displayName=\"normal\" "
+      "codeSystem=\"2.16.840.1.113883.5.25\" />",
+      "<confidentialityCode code=\"N\" displayName=\"normal\" "
+      "codeSystem=\"2.16.840.1.113883.5.25\"><translation code=\"R\" "
+      "codeSystem=\"2.16.840.1.113883.5.25\" displayName=\"restricted\"/><translation "
+      "code=\"R\" codeSystem=\"2.16.840.1.113883.5.25\" displayName=\"restricted\"/>"
+      "</confidentialityCode>",
+      "tr.distinct", "/hl7:ClinicalDocument[1]/hl7:confidentialityCode[1]" },
+    /* an empty time (dtr1-1-TS) and an empty organization name (dtr1-1.3-EN) */
+    { "<time value=\"20100701000000-0200\" />", "<time />",
+      "ts.empty", "/hl7:ClinicalDocument[1]/hl7:author[1]/hl7:time[1]" },
+    { "<name>Centro Hospitalar de Lisboa Central</name>", "<name/>",
+      "en.empty", "/hl7:ClinicalDocument[1]/hl7:author[1]/hl7:assignedAuthor[1]/"
+      "hl7:representedOrganization[1]/hl7:name[1]" },
+    /* no relatedDocument of typeCode XFRM (eHDSIPatientSummary: 1..1 M) */
+    { "<relatedDocument typeCode=\"XFRM\">", "<relatedDocument typeCode=\"APND\">",
+      "card.min", "/hl7:ClinicalDocument[1]" },
 };
 #define NMUT (sizeof mut / sizeof mut[0])
 

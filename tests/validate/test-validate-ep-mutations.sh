@@ -5,7 +5,8 @@
 # catalogue of the ART-DECOR value sets, and for the official Schematron); each
 # mutation breaks one rule of the eP templates (a fixed attribute, the fixed
 # section title, a required element, the product's templateId, a quantity, a
-# code's displayName, a bound code, a mandatory (M) element null-flavoured)
+# code's displayName, a bound code, a mandatory (M) element null-flavoured,
+# the administration timing, the substitution's mandatory value)
 # and libepsos must report exactly that error at the expected element, and
 # (one Saxon run over every mutant) the Schematron an error at the same element.
 # SPDX-License-Identifier: MIT
@@ -64,6 +65,8 @@ dose-form|<pharm:formCode code="10219000"|<pharm:formCode code="XX-NOT-IN-VS"|vs
 item-id-null|<id root="1.21.2002201772215.21982127.1"/><statusCode code="active"/>|<id nullFlavor="NI"/><statusCode code="active"/>|null.mandatory|$SA
 status-null|<statusCode code="active"/>|<statusCode nullFlavor="NI"/>|null.mandatory|$SA
 schema-location|<ClinicalDocument xmlns="urn:hl7-org:v3"|<ClinicalDocument xsi:schemaLocation="urn:hl7-org:v3 CDA.xsd" xmlns="urn:hl7-org:v3"|cda.schema-location|$R
+no-timing|<effectiveTime operator="A" xsi:type="PIVL_TS"><period value="12" unit="h"/></effectiveTime>||card.min|$SA
+substitution-null|</supply></entryRelationship></substanceAdministration>|</supply></entryRelationship><entryRelationship typeCode="SUBJ" inversionInd="true"><observation classCode="OBS" moodCode="EVN"><code code="SUBST" codeSystem="2.16.840.1.113883.5.6" displayName="Substitution"/><value xsi:type="CE" nullFlavor="NI"/></observation></entryRelationship></substanceAdministration>|null.mandatory|$SA/hl7:entryRelationship[2]/hl7:observation[1]
 MEOF
 
 bad=0
