@@ -192,6 +192,7 @@ typedef struct {
                                 * 3.7): the Schematron applies that template
                                 * there, datatype rules included (sev_dt) */
     const epsos_catalogue *cat; /* value sets (vs.member), NULL: not checked */
+    struct pos_memo_s *memo;   /* svrl_path's sibling positions (add) */
     int32_t kind;              /* the kind whose row is being checked */
     const char *unknown[32];   /* value sets reported as vs.unknown */
     size_t nunknown;
@@ -445,7 +446,47 @@ EPSOS_API int epsos_report_serialize(uint8_t **out, size_t *out_len, epsos_ctx *
 }
 
 /* XPath in the SVRL form: every step with its position among same-named siblings. */
-static void svrl_path(const xmlNode *node, char *buf, size_t len)
+/* Positions among same-named siblings, remembered per parent: findings come
+ * in document order, so the next one under a wide parent (a section's
+ * thousand entries) counts on from the last instead of from the first. */
+typedef struct pos_memo_s { const xmlNode *parent, *node; unsigned pos; } pos_memo;
+#define POS_MEMO 16
+
+static bool same_name(const xmlNode *s, const xmlNode *n)
+{
+    return s->type == XML_ELEMENT_NODE &&
+           (s->name == n->name || (s->name[0] == n->name[0] && xmlStrEqual(s->name, n->name))) &&
+           (s->ns == n->ns || (s->ns && n->ns && xmlStrEqual(s->ns->href, n->ns->href)));
+}
+
+static unsigned sibling_pos(struct pos_memo_s *memo, const xmlNode *n)
+{
+    pos_memo *m = &memo[((uintptr_t)n->parent >> 4) % POS_MEMO];
+    if (m->parent == n->parent && m->node && same_name(m->node, n)) {
+        /* from the remembered sibling on, when it comes before n */
+        unsigned pos = m->pos;
+        const xmlNode *s = m->node;
+        while (s && s != n) {
+            s = s->next;
+            if (s && same_name(s, n))
+                pos++;
+        }
+        if (s == n) {
+            m->node = n;
+            m->pos = pos;
+            return pos;
+        }
+    }
+    unsigned pos = 1;
+    for (const xmlNode *s = n->prev; s; s = s->prev)
+        pos += same_name(s, n);
+    m->parent = n->parent;
+    m->node = n;
+    m->pos = pos;
+    return pos;
+}
+
+static void svrl_path(struct pos_memo_s *memo, const xmlNode *node, char *buf, size_t len)
 {
     const xmlNode *chain[300];
     size_t depth = 0;
@@ -455,11 +496,7 @@ static void svrl_path(const xmlNode *node, char *buf, size_t len)
     buf[0] = '\0';
     while (depth-- > 0) {
         const xmlNode *n = chain[depth];
-        unsigned pos = 1;
-        for (const xmlNode *s = n->prev; s; s = s->prev)
-            if (s->type == XML_ELEMENT_NODE && xmlStrEqual(s->name, n->name) &&
-                (s->ns == n->ns || (s->ns && n->ns && xmlStrEqual(s->ns->href, n->ns->href))))
-                pos++;
+        unsigned pos = n->parent ? sibling_pos(memo, n) : 1;
         const char *href = n->ns ? (const char *)n->ns->href : "";
         const char *pfx = strcmp(href, EPSOS_NS_HL7) == 0 ? "hl7:"
                         : strcmp(href, EPSOS_NS_PHARM) == 0 ? "pharm:"
@@ -505,7 +542,7 @@ static void add(vstate *v, int32_t sev, const char *rule, const xmlNode *node, c
         r->cap = c;
     }
     char xp[2048];
-    svrl_path(node, xp, sizeof xp);
+    svrl_path(v->memo, node, xp, sizeof xp);
     finding *f = &r->f[r->n];
     f->sev = sev;
     f->rule = rule;
@@ -2357,7 +2394,9 @@ static int validate(epsos_report **out, epsos_ctx *ctx, epsos_doc *doc,
     epsos_report *r = epsos__calloc(1, sizeof *r);
     if (!r)
         return epsos__err(ctx, EPSOS_ENOMEM, "out of memory");
-    vstate v = { .ctx = ctx, .r = r, .rc = EPSOS_OK, .lab1 = "document",
+    pos_memo memo[POS_MEMO];
+    memset(memo, 0, sizeof memo);
+    vstate v = { .ctx = ctx, .r = r, .rc = EPSOS_OK, .lab1 = "document", .memo = memo,
                  .ps = has_tid(hdr->node, PS_TID),
                  .legacy = (options & EPSOS_VALIDATE_LEGACY) != 0, .cat = cat };
     v.ehdsi = v.ps || has_tid(hdr->node, EP_TID) || has_tid(hdr->node, ED_TID);
