@@ -832,6 +832,7 @@ static const struct { const char *parent; const char *children[40]; } order[] = 
     { "participantRole", { INFRA, "id", "code", "addr", "telecom", "playingDevice",
         "playingEntity", "scopingEntity", NULL } },
     { "playingEntity", { INFRA, "code", "quantity", "name", "desc", NULL } },
+    { "scopingEntity", { INFRA, "id", "code", "desc", NULL } },
     { "playingDevice", { INFRA, "code", "manufacturerModelName", "softwareName", NULL } },
     { "manufacturedProduct", { INFRA, "id", "manufacturedLabeledDrug", "manufacturedMaterial",
         "manufacturerOrganization", NULL } },

@@ -23,6 +23,7 @@
 
 #include <epsos.h>
 #include "../shareddir.h"
+#include "../testutil.h"
 
 static epsos_ctx *ctx;
 static char shared[4096];
@@ -136,6 +137,15 @@ static epsos_doc *build_ed_items(unsigned *counter, bool substituted, bool presc
     OK(epsos_item_add_child(&n, d, EPSOS_F_NAME));
     OK(epsos_item_set_text(n, EPSOS_F_GIVEN, 0, "Rita"));
     OK(epsos_item_set_text(n, EPSOS_F_FAMILY, 0, "Farmacêutica"));
+    /* a participant (the licensed role and its licensing organization),
+     * the scoping entity's fields set against the schema order */
+    epsos_item *pt;
+    OK(epsos_item_add_child(&pt, e, EPSOS_F_PARTICIPANT));
+    OK(epsos_item_set_text(pt, EPSOS_F_TYPE_CODE, 0, "PRF"));
+    OK(epsos_item_set_id(pt, EPSOS_F_ID, 0, "2.999.78.710", "LIC-77"));
+    OK(epsos_item_set_text(pt, EPSOS_F_SCOPING_DESC, 0, "Pharmacy licensing board"));
+    OK(epsos_item_set_code(pt, EPSOS_F_SCOPING_CODE, 0, "PHARM", "2.999.78.720", "Pharmacy"));
+    OK(epsos_item_set_id(pt, EPSOS_F_SCOPING_ID, 0, "2.999.78.730", "ORG-5"));
     OK(epsos_item_set_id(e, EPSOS_F_PRESCRIPTION_ID, 0, "2.999.78.500", "RX-1.1"));
     if (prescribed) {
         OK(epsos_item_add_child(&p, e, EPSOS_F_PRESCRIBED_PRODUCT));
@@ -326,6 +336,26 @@ START_TEST(test_build_ep_ed)
         OK(epsos_item_child(&d, e, EPSOS_F_DISPENSER, 0));
         OK(epsos_item_get_id(d, EPSOS_F_ID, 0, &root, &ext));
         ck_assert_str_eq(ext, "PH-9");
+        epsos_item *pt;
+        const char *t;
+        OK(epsos_item_child(&pt, e, EPSOS_F_PARTICIPANT, 0));
+        OK(epsos_item_get_text(pt, EPSOS_F_TYPE_CODE, 0, &t));
+        ck_assert_str_eq(t, "PRF");
+        OK(epsos_item_get_id(pt, EPSOS_F_ID, 0, &root, &ext));
+        ck_assert_str_eq(ext, "LIC-77");
+        OK(epsos_item_get_id(pt, EPSOS_F_SCOPING_ID, 0, &root, &ext));
+        ck_assert_str_eq(ext, "ORG-5");
+        OK(epsos_item_get_text(pt, EPSOS_F_SCOPING_DESC, 0, &t));
+        ck_assert_str_eq(t, "Pharmacy licensing board");
+        /* the scoping entity's children in the schema's order */
+        char *xml = slurp(fed[i], NULL);
+        ck_assert_ptr_nonnull(xml);
+        const char *se = strstr(xml, "<scopingEntity");
+        ck_assert_ptr_nonnull(se);
+        const char *sid = strstr(se, "<id "), *scode = strstr(se, "<code "),
+                   *sdesc = strstr(se, "<desc>");
+        ck_assert(sid && scode && sdesc && sid < scode && scode < sdesc);
+        free(xml);
         OK(epsos_item_count(e, EPSOS_F_SUBSTITUTION, &n));
         ck_assert_uint_eq(n, (size_t)i);
         epsos_doc_free(back);
