@@ -2,6 +2,9 @@
 # Throughput of `epsos dump` over ~1000 documents with -j 2 against -j 1,
 # measured in the same run (the corpus files, each listed 16 times).
 # Usage: bench-jobs.sh EPSOS CORPUS_DIR
+# EPSOS is the binary (in a build tree: run this script under
+# `libtool --mode=execute`, which passes tools/.libs/epsos; the libtool
+# wrapper script would add its shell start-up to every run).
 set -eu
 epsos=$1 corpus=$2
 list=$(mktemp)

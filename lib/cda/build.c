@@ -770,6 +770,10 @@ static int check_required(epsos_doc *doc, epsos_item *it)
     for (size_t r = 0; k && r < k->nrows; r++) {
         const epsos__row_src *src = k->rows[r].src;
         size_t n = 0;
+        /* (an optional field needs no count; an item row's children are
+         * checked all the same) */
+        if (src->min == 0 && (src->type != EPSOS_T_ITEM || src->field == EPSOS_F_SECTION))
+            continue;
         int rc = epsos_item_count(it, src->field, &n);
         if (rc != EPSOS_OK)
             return rc;
