@@ -1531,17 +1531,28 @@ static bool has_child_el(const xmlNode *n)
 
 /* ED/BIN (dtr1-1-BIN): a nullFlavor, or an element or some text (the
  * narrative reference of an entry: <text/> is empty). */
-static void check_ed_empty(vstate *v, xmlNode *el)
+/* Has the element text other than white space (a text or CDATA child)? */
+static bool has_text(const xmlNode *el)
 {
-    if (attr(el, "nullFlavor") || has_child_el(el))
-        return;
     for (const xmlNode *c = el->children; c; c = c->next)
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
             for (const xmlChar *t = c->content; *t; t++)
                 if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
-                    return;
-    add(v, sev_dt(v), "ed.empty", el, "ED: an element without nullFlavor needs content "
-        "(dtr1-1-BIN)");
+                    return true;
+    return false;
+}
+
+/* A nullFlavor, a child element or some text. */
+static bool null_or_content(const xmlNode *el)
+{
+    return attr(el, "nullFlavor") || has_child_el(el) || has_text(el);
+}
+
+static void check_ed_empty(vstate *v, xmlNode *el)
+{
+    if (!null_or_content(el))
+        add(v, sev_dt(v), "ed.empty", el, "ED: an element without nullFlavor needs content "
+            "(dtr1-1-BIN)");
 }
 
 static bool null_any_ok(const xmlNode *el, const char *nf)
@@ -1554,19 +1565,13 @@ static bool null_any_ok(const xmlNode *el, const char *nf)
         carrier |= !a->ns && (xmlStrEqual(a->name, (const xmlChar *)"extension") ||
                               xmlStrEqual(a->name, (const xmlChar *)"codeSystem"));
     }
-    for (const xmlNode *c = el->children; c; c = c->next) {
+    for (const xmlNode *c = el->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE) {
             plain = false;
             carrier |= epsos__is_el(c, EPSOS_NS_HL7, "originalText") ||
                        epsos__is_el(c, EPSOS_NS_HL7, "translation");
-        } else if (c->type == XML_TEXT_NODE && c->content) {
-            for (const xmlChar *t = c->content; *t; t++)
-                if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r') {
-                    plain = false;
-                    break;
-                }
         }
-    }
+    plain &= !has_text(el);
     return plain || (other && carrier);
 }
 
@@ -1734,15 +1739,9 @@ static bool author_checked(const vstate *v, const xmlNode *author)
 /* dtr1-1.3-EN: a name (EN, PN, ON) that is not null is not empty. */
 static void check_en(vstate *v, xmlNode *el)
 {
-    if (attr(el, "nullFlavor") || has_child_el(el))
-        return;
-    for (const xmlNode *c = el->children; c; c = c->next)
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-            for (const xmlChar *t = c->content; *t; t++)
-                if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
-                    return;
-    add(v, sev_dt(v), "en.empty", el, "EN: a name without nullFlavor needs content "
-        "(dtr1-1.3-EN)");
+    if (!null_or_content(el))
+        add(v, sev_dt(v), "en.empty", el, "EN: a name without nullFlavor needs content "
+            "(dtr1-1.3-EN)");
 }
 
 static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool official);
