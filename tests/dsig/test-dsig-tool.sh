@@ -5,28 +5,11 @@
 # Exit: 0 pass, 1 fail, 77 skip.  Environment as tests/tool/test-tool.sh:
 # srcdir, EPSOS (the tool), EPSOS_CORPUS, EPSOS_TEST_WRAPPER.
 
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-CORPUS=${EPSOS_CORPUS:-$srcdir/../../shared/corpus}
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 DATA=$srcdir/data/dsig
 HCP=_hcp-5b1d7c2e-1f4a-4c1e-9d3a-2b7f3a0c9e11
 TRC=_trc-0c6f2d4a-8e3b-4b5f-a1d2-7e9c3b5a1f20
 
-# shellcheck disable=SC2086
-set -- $EPSOS
-for tool in "$@"; do :; done
-case $tool in
-    */*) [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; } ;;
-esac
 command -v openssl >/dev/null 2>&1 || { echo "SKIP: no openssl command"; exit 77; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/epsos-dsig.XXXXXX") || exit 1

@@ -3,18 +3,7 @@
 # SPDX-License-Identifier: MIT
 # Exit: 0 pass, 1 fail, 77 skip.  Environment as tests/tool/test-tool.sh
 # (srcdir, EPSOS, EPSOS_CORPUS, EPSOS_TEST_WRAPPER).
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-CORPUS=${EPSOS_CORPUS:-$srcdir/../../shared/corpus}
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 EP=$CORPUS/samples/konateq-openncp/epstore/1-1234-W8.xml
 OLD=$CORPUS/samples/khypponen-openncp/ep/EP.2.3.1.CDA.xml
 [ -f "$EP" ] && [ -f "$OLD" ] && [ -f "$CORPUS/samples/konateq-openncp/epstore/1-NO-PDF.xml" ] || { echo "SKIP: no corpus at $CORPUS"; exit 77; }

@@ -8,18 +8,7 @@
 # equal, or another one failing, fails the test.
 # SPDX-License-Identifier: MIT
 # Exit: 0 pass, 1 fail, 77 skip.  Environment as tests/tool/test-tool.sh.
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-CORPUS=${EPSOS_CORPUS:-$srcdir/../../shared/corpus}
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 [ -d "$CORPUS/samples" ] || { echo "SKIP: no corpus at $CORPUS"; exit 77; }
 PY=${PYTHON3:-python3}
 command -v "$PY" >/dev/null 2>&1 || { echo "SKIP: python3 absent"; exit 77; }

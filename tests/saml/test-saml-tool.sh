@@ -9,23 +9,7 @@
 # with the profiles tests/data/saml/idprofile-*.tsv.
 # Exit: 0 pass, 1 fail, 77 skip.
 
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-# shellcheck disable=SC2086
-set -- $EPSOS
-for tool in "$@"; do :; done
-case $tool in
-    */*) [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; } ;;
-esac
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 command -v openssl >/dev/null 2>&1 || { echo "SKIP: no openssl command"; exit 77; }
 
 HCP=_6f1c2e0a-3b4d-4e5f-8a9b-0c1d2e3f4a5b

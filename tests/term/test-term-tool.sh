@@ -6,27 +6,10 @@
 # srcdir, EPSOS (the tool), EPSOS_CORPUS (default $srcdir/../../shared/corpus),
 # EPSOS_TEST_WRAPPER (e.g. valgrind), PYTHON3 (to read the JSON report).
 
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-CORPUS=${EPSOS_CORPUS:-$srcdir/../../shared/corpus}
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 PYTHON3=${PYTHON3:-python3}
 D=$srcdir/data/term
 
-# shellcheck disable=SC2086 # EPSOS may be a command with arguments
-set -- $EPSOS
-for tool in "$@"; do :; done
-case $tool in
-    */*) [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; } ;;
-esac
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT

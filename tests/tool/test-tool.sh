@@ -16,28 +16,11 @@
 #                 libtool wrapper script in the build tree); a status of the
 #                 wrapper's own (9 here) fails the checks that expect 0 or 2
 
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-CORPUS=${EPSOS_CORPUS:-$srcdir/../../shared/corpus}
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 FIXTURE=$srcdir/data/ps-header.xml
 PYTHONIOENCODING=utf-8
 export PYTHONIOENCODING
 
-# shellcheck disable=SC2086 # EPSOS may be a command with arguments
-set -- $EPSOS
-for tool in "$@"; do :; done     # the last word is the tool itself
-case $tool in
-    */*) [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; } ;;
-esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/epsos-tool.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT

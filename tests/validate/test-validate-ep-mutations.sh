@@ -12,27 +12,7 @@
 # SPDX-License-Identifier: MIT
 # Exit: 0 pass, 1 fail, 77 skip.
 
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-: "${top_srcdir:=$srcdir/..}"
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-if [ -n "${EPSOS_SHARED:-}" ]; then shared=$EPSOS_SHARED
-elif [ -n "${EPSOS_CORPUS:-}" ]; then shared=$EPSOS_CORPUS/..
-else shared=$top_srcdir/../shared; fi
-# shellcheck disable=SC2086 # EPSOS may be a command with arguments
-set -- $EPSOS
-for tool in "$@"; do :; done
-case $tool in
-    */*) [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; } ;;
-esac
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 SRC=$shared/corpus/samples/konateq-openncp/epstore/1-NO-PDF.xml
 VOC=$shared/corpus/schematron/ehdsi-2024-04/include
 [ -f "$SRC" ] || { echo "SKIP: no corpus ($SRC)"; exit 77; }

@@ -6,25 +6,8 @@
 # srcdir, EPSOS (the tool), EPSOS_CORPUS (default $srcdir/../../shared/corpus),
 # EPSOS_TEST_WRAPPER (e.g. valgrind).
 
-if [ -z "${srcdir:-}" ]; then
-    srcdir=$(dirname "$0")/..
-fi
-EPSOS=${EPSOS:-../tools/epsos}
-if [ -n "${EPSOS_TEST_WRAPPER:-}" ]; then
-    if [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/libtool" ]; then
-        EPSOS="$top_builddir/libtool --mode=execute $EPSOS_TEST_WRAPPER $EPSOS"
-    else
-        EPSOS="$EPSOS_TEST_WRAPPER $EPSOS"
-    fi
-fi
-CORPUS=${EPSOS_CORPUS:-$srcdir/../../shared/corpus}
+. "${srcdir:-$(dirname "$0")/..}/tooltest.sh"
 
-# shellcheck disable=SC2086 # EPSOS may be a command with arguments
-set -- $EPSOS
-for tool in "$@"; do :; done
-case $tool in
-    */*) [ -x "$tool" ] || { echo "SKIP: $tool not built"; exit 77; } ;;
-esac
 GOOD=$CORPUS/samples/konateq-openncp/psstore/2-5678-W8.xml
 [ -f "$GOOD" ] || { echo "SKIP: no corpus ($GOOD)"; exit 77; }
 
