@@ -581,28 +581,12 @@ typedef struct {
     size_t count;        /* may exceed MAX_OCC: only the first ones are kept */
 } occs;
 
-static void collect(const epsos__path *p, xmlNode *n, unsigned i, occs *o)
-{
-    const epsos__step *st = &p->steps[i];
-    for (xmlNode *c = n->children; c; c = c->next) {
-        if (!epsos__is_el(c, st->ns, st->local) || !epsos__step_preds_ok(st, c))
-            continue;
-        if (i + 1 < p->nsteps) {
-            collect(p, c, i + 1, o);
-            continue;
-        }
-        if (p->attr[0] && !xmlHasNsProp(c, (const xmlChar *)p->attr, NULL))
-            continue;
-        if (o->count < MAX_OCC)
-            o->n[o->count] = c;
-        o->count++;
-    }
-}
 
 static const char *attr(const xmlNode *n, const char *name);
 
-/* The elements of the path's steps 0..last (the parents of a row's
- * element: last = nsteps - 2). */
+/* The elements of the path's steps 0..last: the row's elements (last =
+ * nsteps - 1, those with the path's final attribute if it has one), or
+ * their parents (nsteps - 2). */
 static void collect_upto(const epsos__path *p, xmlNode *n, unsigned i, unsigned last, occs *o)
 {
     const epsos__step *st = &p->steps[i];
@@ -613,12 +597,13 @@ static void collect_upto(const epsos__path *p, xmlNode *n, unsigned i, unsigned 
             collect_upto(p, c, i + 1, last, o);
             continue;
         }
+        if (last + 1 == p->nsteps && p->attr[0] && !xmlHasNsProp(c, (const xmlChar *)p->attr, NULL))
+            continue;
         if (o->count < MAX_OCC)
             o->n[o->count] = c;
         o->count++;
     }
 }
-
 /* A mandatory row of minimum 0 (M, "0..1" of an optional element's child:
  * the substitution observation of an eP item may be absent, but its value
  * is 1..1 M): where the element holding it is there, it needs an
@@ -658,7 +643,7 @@ static void occurrences(const epsos__row *row, xmlNode *node, occs *o)
                 o->count++;
             }
         } else {
-            collect(p, node, 0, o);
+            collect_upto(p, node, 0, p->nsteps - 1, o);
         }
     }
 }
@@ -774,10 +759,8 @@ static bool has_entry_tid(const xmlNode *el)
     for (const xmlNode *c = el->children; c; c = c->next) {
         if (!epsos__is_el(c, EPSOS_NS_HL7, "templateId"))
             continue;
-        xmlChar *r = xmlGetProp(c, (const xmlChar *)"root");
-        bool hit = r && !strncmp((const char *)r, eh3, sizeof eh3 - 1);
-        xmlFree(r);
-        if (hit)
+        const char *r = attr(c, "root");
+        if (r && !strncmp(r, eh3, sizeof eh3 - 1))
             return true;
     }
     return false;
@@ -1640,12 +1623,10 @@ static const char *row_xsi_type(const epsos__row *row)
 /* An element of a typed row (first path) with another @xsi:type: the official
  * templates fix the type ("If an @xsi:type instruction is present it SHALL be
  * valued {urn:hl7-org:v3}:CE"). */
-static void check_xsi_type(vstate *v, const epsos__row *row, xmlNode *el)
+/* An @xsi:type other than want (in the HL7 namespace) is an error; a CE
+ * where want is CD is accepted when ce_ok. */
+static void check_xsi_type_is(vstate *v, xmlNode *el, const char *want, bool ce_ok)
 {
-    const char *want = row_xsi_type(row);
-    if (!want || !epsos__is_el(el, row->p[0].steps[row->p[0].nsteps - 1].ns,
-                               row->p[0].steps[row->p[0].nsteps - 1].local))
-        return;
     xmlChar *t = xmlGetNsProp(el, (const xmlChar *)"type", (const xmlChar *)XSI_NS);
     if (!t)
         return;
@@ -1657,9 +1638,7 @@ static void check_xsi_type(vstate *v, const epsos__row *row, xmlNode *el)
     }
     xmlNs *ns = xmlSearchNs(el->doc, el, colon ? (const xmlChar *)prefix : NULL);
     bool hl7 = ns && !strcmp((const char *)ns->href, EPSOS_NS_HL7);
-    /* a CE (a restriction of CD) where the table writes CD: the templates
-     * that declare CD accept it (measured on the corpus) */
-    bool restriction = !strcmp(want, "CD") && !strcmp(local, "CE");
+    bool restriction = ce_ok && !strcmp(want, "CD") && !strcmp(local, "CE");
     if (!hl7 || (strcmp(local, want) != 0 && !restriction)) {
         char msg[300];
         snprintf(msg, sizeof msg, "@xsi:type \"%.100s\": the template fixes %s", q, want);
@@ -1667,6 +1646,17 @@ static void check_xsi_type(vstate *v, const epsos__row *row, xmlNode *el)
     }
     xmlFree(t);
 }
+
+static void check_xsi_type(vstate *v, const epsos__row *row, xmlNode *el)
+{
+    const char *want = row_xsi_type(row);
+    if (want && epsos__is_el(el, row->p[0].steps[row->p[0].nsteps - 1].ns,
+                             row->p[0].steps[row->p[0].nsteps - 1].local))
+        /* a CE (a restriction of CD) where the table writes CD: the
+         * templates that declare CD accept it (measured on the corpus) */
+        check_xsi_type_is(v, el, want, true);
+}
+
 
 /* ---- the walk ------------------------------------------------------------------ */
 
@@ -1721,19 +1711,6 @@ static void check_frequency_choice(vstate *v, xmlNode *sa)
         add(v, EPSOS_SEV_ERROR, "card.min", sa,
             "the administration timing is required: an effectiveTime of xsi:type PIVL_TS, "
             "EIVL_TS or SXPR_TS, or one without interval type with @value or @nullFlavor");
-}
-
-/* The authors the official templates check (eHDSIAuthor, eHDSIAuthorPrescriber):
- * the document's, and in the body those of a comment (act eH.3.11 / PCC
- * 4.2) -- the other entry templates do not include them. */
-static bool author_checked(const vstate *v, const xmlNode *author)
-{
-    if (!v->body)
-        return true;
-    const xmlNode *act = author->parent;
-    return act && epsos__is_el(act, EPSOS_NS_HL7, "act") &&
-           (has_tid(act, "1.3.6.1.4.1.19376.1.5.3.1.4.2") ||
-            has_tid(act, "1.3.6.1.4.1.12559.11.10.1.3.1.3.11"));
 }
 
 /* dtr1-1.3-EN: a name (EN, PN, ON) that is not null is not empty. */
@@ -1832,10 +1809,12 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
         const epsos__row *row = &kt->rows[r];
         const epsos__row_src *src = row->src;
         const char *fname = epsos_field_name(src->field);
-        occurrences(row, node, o);
         v->lab1 = kt->name;
         v->lab2 = fname ? fname : "?";
         v->kind = kind;
+        if ((src->flags & EPSOS__ROW_MANDATORY) && src->min == 0 && v->ehdsi && v->official)
+            check_mandatory_in(v, row, node, o);       /* (uses o as scratch) */
+        occurrences(row, node, o);
         if (o->count < src->min) {
             snprintf(msg, sizeof msg, "%s has %zu occurrence%s, at least %u required",
                      src->path, o->count,
@@ -1848,10 +1827,6 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                    med_official(v) ? EPSOS_SEV_ERROR : sev(v),
                 "card.min",
                 deepest(row, node), msg);
-        }
-        if ((src->flags & EPSOS__ROW_MANDATORY) && src->min == 0 && v->ehdsi && v->official) {
-            check_mandatory_in(v, row, node, o);
-            occurrences(row, node, o);
         }
         if ((src->flags & EPSOS__ROW_MANDATORY) && src->min > 0 && o->count >= src->min &&
             (!v->body || v->official)) {
@@ -1965,8 +1940,12 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                 if (kind == EPSOS_KIND_LEGAL_AUTHENTICATOR && src->child_kind == EPSOS_KIND_NAME &&
                     v->ehdsi)
                     check_person_name(v, el, "legal authenticator", true);
+                /* (eHDSIAuthor, eHDSIAuthorPrescriber: the document's authors,
+                 * and in the body only a comment's -- walk_comment_authors
+                 * walks those as header authors; the other entry templates
+                 * do not include it) */
                 if (kind == EPSOS_KIND_AUTHOR && src->child_kind == EPSOS_KIND_NAME &&
-                    v->ehdsi && author_checked(v, node))
+                    v->ehdsi && !v->body)
                     check_person_name(v, el, v->ps ? "author" : "prescriber", v->ps);
                 if (!nf || (v->ehdsi && v->official && lst && step_has_tid(lst) &&
                             carries_tids(el, lst)) ||
@@ -2036,15 +2015,8 @@ static void walk(vstate *v, int32_t kind, xmlNode *node, unsigned depth, bool of
                     check_en(v, el);
                 /* a title is an ST (the section and document templates
                  * declare it; the table writes no xsi:type) */
-                if (v->ehdsi && (!v->body || v->official) && last_step_is(row, "title")) {
-                    xmlChar *t = xmlGetNsProp(el, (const xmlChar *)"type",
-                                              (const xmlChar *)XSI_NS);
-                    const char *q = (const char *)t, *c = q ? strchr(q, ':') : NULL;
-                    if (q && strcmp(c ? c + 1 : q, "ST") != 0)
-                        add(v, EPSOS_SEV_ERROR, "xsi.type", el,
-                            "@xsi:type of a title: the template fixes ST");
-                    xmlFree(t);
-                }
+                if (v->ehdsi && (!v->body || v->official) && last_step_is(row, "title"))
+                    check_xsi_type_is(v, el, "ST", false);
                 /* SC (the author device's softwareName): dtr1-5-SC */
                 if (v->ehdsi && last_step_is(row, "softwareName") &&
                     attr(el, "displayName") && !attr(el, "code"))
